@@ -1,0 +1,124 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+/**
+ * The one place the app reads its environment. Every variable is listed in the
+ * README's table; `loadConfig()` runs at start-up (instrumentation.ts) so that a
+ * bad value stops the server with a message that says what to set.
+ */
+
+export const MIN_SECRET_LENGTH = 32;
+
+// An exported-but-empty variable (`OPENAI_API_KEY=`) means "not set", not "set to ''".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
+
+const onOff = z
+  .enum(["true", "false", "1", "0", "on", "off"])
+  .transform((value) => value === "true" || value === "1" || value === "on");
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SESSION_SECRET: optional(z.string()),
+  OPENAI_API_KEY: optional(z.string().trim()),
+  OPENAI_MODEL: optional(z.string().trim()).default("gpt-4o-mini"),
+  OPENAI_BASE_URL: optional(z.url({ message: "OPENAI_BASE_URL must be a URL, e.g. https://api.openai.com/v1" })),
+  DEMO_MODEL_DELAY_MS: optional(z.coerce.number().int().min(0).max(5_000)).default(20),
+  DEFAULT_REGION: optional(z.string().trim().max(64)).default("local"),
+  PHOENIX_COLLECTOR_ENDPOINT: optional(
+    z.url({ message: "PHOENIX_COLLECTOR_ENDPOINT must be a URL, e.g. http://localhost:6006" }),
+  ).default("http://localhost:6006"),
+  PHOENIX_PROJECT_NAME: optional(z.string().trim().max(200)).default("phoenix-session-chat"),
+  PHOENIX_API_KEY: optional(z.string().trim()),
+  PHOENIX_URL: optional(z.url({ message: "PHOENIX_URL must be a URL, e.g. http://localhost:6006" })),
+  TRACING_ENABLED: optional(onOff).default(true),
+});
+
+export type AppConfig = {
+  isProduction: boolean;
+  /** Newest first: the first seals new cookies, all of them unseal. */
+  sessionSecrets: string[];
+  model:
+    | { kind: "openai"; apiKey: string; modelId: string; baseURL: string | undefined }
+    | { kind: "demo"; delayMs: number };
+  defaultRegion: string;
+  phoenix: {
+    collectorEndpoint: string;
+    projectName: string;
+    apiKey: string | undefined;
+    /** Where people open Phoenix's UI; the collector's address unless told otherwise. */
+    uiUrl: string;
+  };
+  tracingEnabled: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+let cached: AppConfig | undefined;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  if (env === process.env && cached) return cached;
+  const config = parseConfig(env);
+  if (env === process.env) cached = config;
+  return config;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n${problems.join("\n")}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === "production";
+  return {
+    isProduction,
+    sessionSecrets: resolveSessionSecrets(e.SESSION_SECRET, isProduction, env),
+    model: e.OPENAI_API_KEY
+      ? { kind: "openai", apiKey: e.OPENAI_API_KEY, modelId: e.OPENAI_MODEL, baseURL: e.OPENAI_BASE_URL }
+      : { kind: "demo", delayMs: e.DEMO_MODEL_DELAY_MS },
+    defaultRegion: e.DEFAULT_REGION || "local",
+    phoenix: {
+      collectorEndpoint: stripTrailingSlash(e.PHOENIX_COLLECTOR_ENDPOINT),
+      projectName: e.PHOENIX_PROJECT_NAME || "phoenix-session-chat",
+      apiKey: e.PHOENIX_API_KEY,
+      uiUrl: stripTrailingSlash(e.PHOENIX_URL ?? e.PHOENIX_COLLECTOR_ENDPOINT),
+    },
+    tracingEnabled: e.TRACING_ENABLED,
+  };
+}
+
+/**
+ * `SESSION_SECRET` holds one secret, or several separated by commas for rotation
+ * (newest first). Production refuses to run without one; development makes one up
+ * so `npm run dev` works on a fresh clone, and says so once.
+ */
+function resolveSessionSecrets(raw: string | undefined, isProduction: boolean, env: NodeJS.ProcessEnv): string[] {
+  const secrets = (raw ?? "")
+    .split(",")
+    .map((secret) => secret.trim())
+    .filter(Boolean);
+  const short = secrets.findIndex((secret) => secret.length < MIN_SECRET_LENGTH);
+  if (secrets.length > 0 && short === -1) return secrets;
+
+  const problem =
+    secrets.length === 0
+      ? "SESSION_SECRET is not set"
+      : `SESSION_SECRET${secrets.length > 1 ? ` (secret #${short + 1})` : ""} is shorter than ${MIN_SECRET_LENGTH} characters`;
+  const fix = `Set SESSION_SECRET to a random string of at least ${MIN_SECRET_LENGTH} characters, e.g. the output of \`openssl rand -base64 32\`.`;
+  if (isProduction || secrets.length > 0) throw new ConfigError(`${problem}. ${fix}`);
+
+  // Kept in process.env so every module graph of this dev server (proxy, actions,
+  // pages) seals and unseals with the same made-up secret.
+  const generated = randomBytes(32).toString("base64url");
+  env.SESSION_SECRET = generated;
+  console.warn(`[config] ${problem}: using a random secret for this dev server; sessions end when it restarts. ${fix}`);
+  return [generated];
+}
+
+function stripTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
