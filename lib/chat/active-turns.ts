@@ -1,0 +1,28 @@
+import "server-only";
+
+/**
+ * Turns in flight on this server, so a Stop can reach the generation it means.
+ * Keyed by turn id and checked against the session: one user cannot stop another's turn.
+ * On a multi-instance deployment a Stop may land on another instance; the browser
+ * has already stopped reading by then, and the turn's own time limit ends it.
+ */
+type ActiveTurn = { sessionId: string; controller: AbortController };
+
+const activeTurns = new Map<string, ActiveTurn>();
+
+export function registerTurn(turnId: string, sessionId: string, controller: AbortController): () => void {
+  activeTurns.set(turnId, { sessionId, controller });
+  return () => activeTurns.delete(turnId);
+}
+
+/** Returns whether a turn of this session was found and stopped. */
+export function stopTurn(turnId: string, sessionId: string): boolean {
+  const turn = activeTurns.get(turnId);
+  if (!turn || turn.sessionId !== sessionId) return false;
+  turn.controller.abort(new DOMException("Stopped by the user", "AbortError"));
+  return true;
+}
+
+export function activeTurnCount(): number {
+  return activeTurns.size;
+}

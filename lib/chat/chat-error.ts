@@ -1,0 +1,70 @@
+import { MAX_MESSAGE_CHARS } from "./limits";
+
+/**
+ * Every failure a user can see, as a small fixed set of codes. The message says
+ * what went wrong and what to do; `retryable` decides whether the UI offers Retry.
+ */
+export type ChatErrorCode =
+  | "bad_request:empty_message"
+  | "bad_request:message_too_long"
+  | "bad_request:malformed"
+  | "bad_request:tier"
+  | "unauthorized:model"
+  | "rate_limit:model"
+  | "timeout:model"
+  | "unavailable:model"
+  | "internal:server"
+  | "offline:network";
+
+export type ChatErrorPayload = { code: ChatErrorCode; message: string; retryable: boolean };
+
+const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> = {
+  "bad_request:empty_message": { message: "Type a message before sending.", retryable: false },
+  "bad_request:message_too_long": {
+    message: `Messages can be at most ${MAX_MESSAGE_CHARS.toLocaleString("en-US")} characters. Shorten it and send again.`,
+    retryable: false,
+  },
+  "bad_request:malformed": {
+    message: "The app sent a request the server could not read. Reload the page and try again.",
+    retryable: false,
+  },
+  "bad_request:tier": { message: "That tier does not exist. Pick one from the list.", retryable: false },
+  "unauthorized:model": {
+    message: "The model provider rejected the API key. Check OPENAI_API_KEY on the server.",
+    retryable: true,
+  },
+  "rate_limit:model": {
+    message: "The model provider is rate limiting us (429). Wait a few seconds, then retry.",
+    retryable: true,
+  },
+  "timeout:model": { message: "The model took too long to answer. Retry in a moment.", retryable: true },
+  "unavailable:model": { message: "The model provider failed to answer. Retry in a moment.", retryable: true },
+  "internal:server": {
+    message: "The server failed to handle this turn. Retry; if it keeps failing, check the server logs.",
+    retryable: true,
+  },
+  "offline:network": {
+    message: "Could not reach the server. Check your connection, then retry.",
+    retryable: true,
+  },
+};
+
+export class ChatError extends Error {
+  override name = "ChatError";
+  readonly retryable: boolean;
+  constructor(
+    readonly code: ChatErrorCode,
+    detail?: string,
+  ) {
+    super(detail ? `${MESSAGES[code].message} (${detail})` : MESSAGES[code].message);
+    this.retryable = MESSAGES[code].retryable;
+  }
+
+  toPayload(): ChatErrorPayload {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}
+
+export function chatErrorPayload(code: ChatErrorCode, detail?: string): ChatErrorPayload {
+  return new ChatError(code, detail).toPayload();
+}

@@ -1,0 +1,129 @@
+import "server-only";
+import { stepCountIs, streamText, toUIMessageStream, type LanguageModel, type ModelMessage, type UIMessageChunk } from "ai";
+import { CHAT_INSTRUCTIONS } from "@/lib/ai/instructions";
+import { chatTools } from "@/lib/ai/tools";
+import type { ChatSession } from "@/lib/session/chat-session";
+import { usingAttributes, usingSession } from "@/lib/tracing/context-attributes";
+import { traceTurn, type TurnEnding, type TurnSpan } from "@/lib/tracing/turn-span";
+import { registerTurn } from "./active-turns";
+import { MODEL_CONTEXT_MESSAGES } from "./limits";
+import { chatErrorFromProvider } from "./provider-errors";
+import type { HistoryMessage } from "./turn-protocol";
+
+/**
+ * One chat turn, top to bottom:
+ *   session + attributes on the context -> root turn span -> model stream (+ tool)
+ *   -> UI chunks to the browser -> the turn span ends with the whole answer.
+ * Every span the AI SDK starts inside inherits the context, so all of them carry
+ * `session.id`, `user.id` and the tier/region metadata.
+ */
+
+export type TurnRequest = {
+  turnId: string;
+  session: ChatSession;
+  message: string;
+  history: HistoryMessage[];
+  model: LanguageModel;
+  /** A turn nobody reads or stops still ends: after this long it is aborted as a timeout. */
+  maxDurationMs?: number;
+};
+
+export type RunningTurn = {
+  traceId: string | null;
+  stream: ReadableStream<UIMessageChunk>;
+  /** Settles when the turn span has ended, however the turn ended. */
+  finished: Promise<TurnEnding>;
+};
+
+const MAX_STEPS = 4;
+const DEFAULT_MAX_TURN_MS = 5 * 60_000;
+
+export function runChatTurn(request: TurnRequest): RunningTurn {
+  const { session } = request;
+  return usingSession(session.sessionId, () =>
+    usingAttributes({ userId: session.userId, metadata: { tier: session.tier, region: session.region } }, () =>
+      traceTurn(request.message, (turn) => streamTurn(turn, request)),
+    ),
+  );
+}
+
+function streamTurn(turn: TurnSpan, request: TurnRequest): RunningTurn {
+  const controller = new AbortController();
+  const unregister = registerTurn(request.turnId, request.session.sessionId, controller);
+  const timeout = setTimeout(
+    () => controller.abort(new DOMException("The turn took too long", "TimeoutError")),
+    request.maxDurationMs ?? DEFAULT_MAX_TURN_MS,
+  );
+  let answer = "";
+  let failure: unknown;
+  let stoppedByReader = false;
+  let settle!: (ending: TurnEnding) => void;
+  const finished = new Promise<TurnEnding>((resolve) => (settle = resolve));
+
+  const result = streamText({
+    model: request.model,
+    instructions: CHAT_INSTRUCTIONS,
+    messages: toModelMessages(request.history, request.message),
+    tools: chatTools,
+    stopWhen: stepCountIs(MAX_STEPS),
+    abortSignal: controller.signal,
+    telemetry: { functionId: "chat" },
+    onError: ({ error }) => {
+      failure = error;
+      console.warn(`[chat] turn ${request.turnId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  });
+  const chunks = toUIMessageStream({
+    stream: result.stream,
+    onError: (error) => JSON.stringify(chatErrorFromProvider(error).toPayload()),
+  }).getReader();
+
+  const ending = (): TurnEnding => {
+    const reason: unknown = controller.signal.reason;
+    if (failure === undefined && reason instanceof DOMException && reason.name === "TimeoutError") failure = reason;
+    if (failure !== undefined) return { outcome: "failed", output: answer, error: failure };
+    if (stoppedByReader || controller.signal.aborted) return { outcome: "stopped", output: answer };
+    return { outcome: "completed", output: answer };
+  };
+  const finish = () => {
+    if (turn.ended) return;
+    clearTimeout(timeout);
+    unregister();
+    const end = ending();
+    turn.end(end);
+    settle(end);
+  };
+
+  const stream = new ReadableStream<UIMessageChunk>({
+    async pull(output) {
+      try {
+        const { done, value } = await chunks.read();
+        if (done) {
+          finish();
+          output.close();
+          return;
+        }
+        if (value.type === "text-delta") answer += value.delta;
+        output.enqueue(value);
+      } catch (error) {
+        failure ??= error;
+        finish();
+        output.error(error);
+      }
+    },
+    cancel(reason) {
+      // The browser stopped reading (Stop, closed tab): stop generating too.
+      stoppedByReader = true;
+      controller.abort(reason);
+      void chunks.cancel(reason).catch(() => undefined);
+      finish();
+    },
+  });
+
+  return { traceId: turn.traceId, stream, finished };
+}
+
+function toModelMessages(history: HistoryMessage[], message: string): ModelMessage[] {
+  const recent = history.slice(-MODEL_CONTEXT_MESSAGES);
+  return [...recent.map((m): ModelMessage => ({ role: m.role, content: m.content })), { role: "user", content: message }];
+}
