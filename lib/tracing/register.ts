@@ -1,0 +1,49 @@
+import "server-only";
+import { OpenTelemetry } from "@ai-sdk/otel";
+import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { registerOTel } from "@vercel/otel";
+import { registerTelemetry } from "ai";
+import type { AppConfig } from "@/lib/config";
+import { maskingConfigFromEnv } from "./masking";
+import { createPhoenixSpanProcessor } from "./span-pipeline";
+
+const REGISTERED = Symbol.for("phoenix-session-chat.tracing-registered");
+
+/** Called once from instrumentation.ts: OpenTelemetry via @vercel/otel, and the AI SDK's spans. */
+export function registerTracing(config: AppConfig): void {
+  if (!config.tracingEnabled) {
+    console.info("[tracing] off (TRACING_ENABLED=false): no spans are recorded or exported");
+    return;
+  }
+  // Both registrations are process-global, and the AI SDK's duplicates spans if called twice.
+  const globals = globalThis as { [REGISTERED]?: boolean };
+  if (globals[REGISTERED]) return;
+  globals[REGISTERED] = true;
+
+  const { projectName } = config.phoenix;
+  registerOTel({
+    serviceName: projectName,
+    attributes: { [SEMRESATTRS_PROJECT_NAME]: projectName },
+    // Only OpenInference spans are exported; fetch spans would be recorded and then dropped.
+    instrumentations: [],
+    // No `traceExporter` here: it would export every span a second time, unconverted.
+    spanProcessors: [createPhoenixSpanProcessor({ exporter: phoenixExporter(config.phoenix), masking: maskingConfigFromEnv() })],
+  });
+  registerTelemetry(new OpenTelemetry());
+  console.info(`[tracing] exporting to ${tracesUrl(config.phoenix.collectorEndpoint)}, project "${projectName}"`);
+}
+
+/** OTLP over http/protobuf, the one encoding Phoenix's HTTP collector accepts. */
+export function phoenixExporter(phoenix: AppConfig["phoenix"]): OTLPTraceExporter {
+  return new OTLPTraceExporter({
+    url: tracesUrl(phoenix.collectorEndpoint),
+    headers: phoenix.apiKey ? { Authorization: `Bearer ${phoenix.apiKey}` } : {},
+    timeoutMillis: 10_000,
+  });
+}
+
+/** Accepts Phoenix's base URL (the documented form) or a full `/v1/traces` URL. */
+export function tracesUrl(collectorEndpoint: string): string {
+  return collectorEndpoint.endsWith("/v1/traces") ? collectorEndpoint : `${collectorEndpoint}/v1/traces`;
+}
