@@ -1,0 +1,62 @@
+"use client";
+
+import type { ChatErrorPayload } from "@/lib/chat/chat-error";
+import type { SessionView } from "@/lib/chat/turn-protocol";
+
+type Props = {
+  session: SessionView;
+  phoenixUrl: string | null;
+  error: ChatErrorPayload | null;
+  busy: boolean;
+  onTierChange: (tier: string) => void;
+};
+
+export function SessionPanel({ session, phoenixUrl, error, busy, onTierChange }: Props) {
+  return (
+    <aside className="session-panel" aria-label="Session">
+      <dl>
+        <dt>Session</dt>
+        <dd>
+          <code data-testid="session-id">{session.sessionId}</code>
+        </dd>
+        <dt>User</dt>
+        <dd>
+          <code data-testid="user-id">{session.userId}</code>
+        </dd>
+        <dt>
+          <label htmlFor="tier">Tier</label>
+        </dt>
+        <dd>
+          <select
+            id="tier"
+            value={session.tier}
+            disabled={busy}
+            onChange={(event) => onTierChange(event.target.value)}
+            data-testid="tier-select"
+          >
+            <option value="free">free</option>
+            <option value="pro">pro</option>
+          </select>
+        </dd>
+        <dt>Region</dt>
+        <dd data-testid="region">{session.region}</dd>
+      </dl>
+      {phoenixUrl && (
+        <a
+          className="phoenix-link"
+          href={`${phoenixUrl}/redirects/sessions/${session.sessionId}`}
+          target="_blank"
+          rel="noopener noreferrer"
+          data-testid="open-in-phoenix"
+        >
+          Open in Phoenix
+        </a>
+      )}
+      {error && (
+        <p className="message-error" role="alert">
+          {error.message}
+        </p>
+      )}
+    </aside>
+  );
+}
