@@ -1,7 +1,7 @@
 import { nextProxyCookies } from "iron-session";
 import { NextResponse, type NextRequest } from "next/server";
 import { loadConfig } from "@/lib/config";
-import { isSecureOrigin, mintSession, openSession, sessionOptions } from "@/lib/session/chat-session";
+import { isSecureOrigin, mintSession, openSession } from "@/lib/session/chat-session";
 import { isOnVercel, regionFromHeaders } from "@/lib/session/region";
 
 /**
@@ -13,7 +13,7 @@ export async function proxy(request: NextRequest) {
   const config = loadConfig();
   const response = NextResponse.next();
   const secure = isSecureOrigin(request.nextUrl.protocol, request.nextUrl.hostname);
-  const opened = await openSession(nextProxyCookies(request, response), sessionOptions(config.sessionSecrets, secure));
+  const opened = await openSession(nextProxyCookies(request, response), { secrets: config.sessionSecrets, secure });
 
   const region = regionFromHeaders(request.headers, isOnVercel(), opened.current?.region ?? config.defaultRegion);
   await opened.save(opened.current ? { ...opened.current, region } : mintSession(region));

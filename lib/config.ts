@@ -59,14 +59,16 @@ export class ConfigError extends Error {
 
 let cached: AppConfig | undefined;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
   if (env === process.env && cached) return cached;
   const config = parseConfig(env);
   if (env === process.env) cached = config;
   return config;
 }
 
-export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
+export function parseConfig(env: Env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
@@ -96,7 +98,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
  * (newest first). Production refuses to run without one; development makes one up
  * so `npm run dev` works on a fresh clone, and says so once.
  */
-function resolveSessionSecrets(raw: string | undefined, isProduction: boolean, env: NodeJS.ProcessEnv): string[] {
+function resolveSessionSecrets(raw: string | undefined, isProduction: boolean, env: Env): string[] {
   const secrets = (raw ?? "")
     .split(",")
     .map((secret) => secret.trim())

@@ -1,5 +1,5 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { getIronSession, type CookieJar, type CookieStore, type SessionOptions } from "iron-session";
 import { z } from "zod";
 
@@ -22,13 +22,16 @@ export type ChatSession = z.infer<typeof ChatSessionSchema>;
 export const SESSION_COOKIE_NAME = "chat_session";
 const THIRTY_DAYS_IN_SECONDS = 60 * 60 * 24 * 30;
 
-/** Newest secret first in config; iron-session seals with the highest key. */
-export function sessionOptions(secrets: readonly string[], secure: boolean): SessionOptions {
+/**
+ * All secrets unseal; `openSession` seals with the first (newest). Each secret gets
+ * an id derived from itself, because the id is written into every cookie: ids by
+ * position would change when an old secret is dropped, and sign everyone out.
+ */
+function sessionOptions(secrets: readonly string[], secure: boolean): SessionOptions {
   if (secrets.length === 0) throw new Error("at least one session secret is required");
-  const password = Object.fromEntries(secrets.map((secret, index) => [String(secrets.length - index), secret]));
   return {
     cookieName: SESSION_COOKIE_NAME,
-    password,
+    password: passwordMap(secrets),
     ttl: THIRTY_DAYS_IN_SECONDS,
     cookieOptions: { httpOnly: true, sameSite: "lax", secure, path: "/" },
     onUnsealError: (reason) => {
@@ -36,6 +39,15 @@ export function sessionOptions(secrets: readonly string[], secure: boolean): Ses
       if (reason !== "expired") console.warn(`[session] cookie rejected (${reason}); starting a fresh session`);
     },
   };
+}
+
+function passwordMap(secrets: readonly string[]): Record<string, string> {
+  return Object.fromEntries(secrets.map((secret) => [String(secretId(secret)), secret]));
+}
+
+/** iron-session wants numeric ids: 32 bits of the secret's hash, stable wherever it sits in the list. */
+function secretId(secret: string): number {
+  return Number.parseInt(createHash("sha256").update(secret).digest("hex").slice(0, 8), 16) + 1;
 }
 
 /** Browsers keep Secure cookies off plain http, except that localhost is allowed to be plain http. */
@@ -60,8 +72,15 @@ export type OpenedSession = {
   save: (next: ChatSession) => Promise<void>;
 };
 
-/** Reads the cookie (any rotation secret) and offers a save that always seals with the newest. */
-export async function openSession(cookies: CookieStore | CookieJar, options: SessionOptions): Promise<OpenedSession> {
+/**
+ * Reads the cookie with any of the secrets (newest first) and offers a save that
+ * always seals with the newest.
+ */
+export async function openSession(
+  cookies: CookieStore | CookieJar,
+  { secrets, secure }: { secrets: readonly string[]; secure: boolean },
+): Promise<OpenedSession> {
+  const options = sessionOptions(secrets, secure);
   const session = await getIronSession<ChatSession>(cookies, options);
   const parsed = ChatSessionSchema.safeParse({ ...session });
   return {
@@ -69,6 +88,8 @@ export async function openSession(cookies: CookieStore | CookieJar, options: Ses
     save: async (next) => {
       const valid = ChatSessionSchema.parse(next);
       Object.assign(session, valid);
+      // iron-session seals with the highest id in the map; hand it only the newest secret.
+      session.updateConfig({ ...options, password: passwordMap(secrets.slice(0, 1)) });
       await session.save();
     },
   };

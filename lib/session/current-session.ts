@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { loadConfig } from "@/lib/config";
-import { isSecureOrigin, mintSession, openSession, sessionOptions, type ChatSession } from "./chat-session";
+import { isSecureOrigin, mintSession, openSession, type ChatSession } from "./chat-session";
 import { isOnVercel, regionFromHeaders } from "./region";
 
 /**
@@ -15,8 +15,8 @@ async function openCurrent() {
   const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost";
   const protocol = requestHeaders.get("x-forwarded-proto") ?? "http";
   const hostname = new URL(`http://${host}`).hostname;
-  const options = sessionOptions(loadConfig().sessionSecrets, isSecureOrigin(protocol, hostname));
-  return { opened: await openSession(await cookies(), options), requestHeaders };
+  const secure = isSecureOrigin(protocol, hostname);
+  return { opened: await openSession(await cookies(), { secrets: loadConfig().sessionSecrets, secure }), requestHeaders };
 }
 
 /** For rendering: read only (cookies cannot be written while rendering). */

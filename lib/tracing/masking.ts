@@ -10,7 +10,8 @@ export type MaskingConfig = TraceConfig;
 
 /** Reads the `OPENINFERENCE_HIDE_*` switches, with OpenInference's own defaults. */
 export function maskingConfigFromEnv(): MaskingConfig {
-  return generateTraceConfig();
+  // Called with no argument, generateTraceConfig returns the defaults without reading the env.
+  return generateTraceConfig({});
 }
 
 export function isMaskingOn(config: MaskingConfig): boolean {

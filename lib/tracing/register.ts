@@ -5,7 +5,8 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { registerOTel } from "@vercel/otel";
 import { registerTelemetry } from "ai";
 import type { AppConfig } from "@/lib/config";
-import { maskingConfigFromEnv } from "./masking";
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { maskingConfigFromEnv, type MaskingConfig } from "./masking";
 import { createPhoenixSpanProcessor } from "./span-pipeline";
 
 const REGISTERED = Symbol.for("phoenix-session-chat.tracing-registered");
@@ -21,17 +22,24 @@ export function registerTracing(config: AppConfig): void {
   if (globals[REGISTERED]) return;
   globals[REGISTERED] = true;
 
-  const { projectName } = config.phoenix;
+  installTracing({ exporter: phoenixExporter(config.phoenix), projectName: config.phoenix.projectName, masking: maskingConfigFromEnv() });
+  console.info(`[tracing] exporting to ${tracesUrl(config.phoenix.collectorEndpoint)}, project "${config.phoenix.projectName}"`);
+}
+
+/**
+ * The whole installation with the exporter left open, so the integration tests
+ * run exactly what production runs, with an in-memory exporter in place of OTLP.
+ */
+export function installTracing(options: { exporter: SpanExporter; projectName: string; masking: MaskingConfig }): void {
   registerOTel({
-    serviceName: projectName,
-    attributes: { [SEMRESATTRS_PROJECT_NAME]: projectName },
+    serviceName: options.projectName,
+    attributes: { [SEMRESATTRS_PROJECT_NAME]: options.projectName },
     // Only OpenInference spans are exported; fetch spans would be recorded and then dropped.
     instrumentations: [],
     // No `traceExporter` here: it would export every span a second time, unconverted.
-    spanProcessors: [createPhoenixSpanProcessor({ exporter: phoenixExporter(config.phoenix), masking: maskingConfigFromEnv() })],
+    spanProcessors: [createPhoenixSpanProcessor({ exporter: options.exporter, masking: options.masking })],
   });
   registerTelemetry(new OpenTelemetry());
-  console.info(`[tracing] exporting to ${tracesUrl(config.phoenix.collectorEndpoint)}, project "${projectName}"`);
 }
 
 /** OTLP over http/protobuf, the one encoding Phoenix's HTTP collector accepts. */

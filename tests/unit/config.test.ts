@@ -1,0 +1,80 @@
+import { describe, expect, it, vi } from "vitest";
+import { ConfigError, parseConfig } from "@/lib/config";
+
+const SECRET = "s".repeat(32);
+
+describe("parseConfig", () => {
+  it("runs the offline demo model when no OpenAI key is set", () => {
+    const config = parseConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET });
+    expect(config.model).toEqual({ kind: "demo", delayMs: 20 });
+    expect(config.phoenix).toEqual({
+      collectorEndpoint: "http://localhost:6006",
+      projectName: "phoenix-session-chat",
+      apiKey: undefined,
+      uiUrl: "http://localhost:6006",
+    });
+    expect(config.tracingEnabled).toBe(true);
+  });
+
+  it("uses OpenAI with the configured model and base URL when a key is set", () => {
+    const config = parseConfig({
+      SESSION_SECRET: SECRET,
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_MODEL: "gpt-4.1-mini",
+      OPENAI_BASE_URL: "http://localhost:11434/v1",
+    });
+    expect(config.model).toEqual({ kind: "openai", apiKey: "sk-test", modelId: "gpt-4.1-mini", baseURL: "http://localhost:11434/v1" });
+  });
+
+  it("treats empty variables as unset", () => {
+    const config = parseConfig({ SESSION_SECRET: SECRET, OPENAI_API_KEY: "", PHOENIX_URL: "  " });
+    expect(config.model.kind).toBe("demo");
+    expect(config.phoenix.uiUrl).toBe("http://localhost:6006");
+  });
+
+  it("reads several comma-separated secrets, newest first, for rotation", () => {
+    const config = parseConfig({ SESSION_SECRET: `${"n".repeat(40)}, ${"o".repeat(32)}` });
+    expect(config.sessionSecrets).toEqual(["n".repeat(40), "o".repeat(32)]);
+  });
+
+  it("refuses to run in production without a secret, saying what to set", () => {
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET is not set.*at least 32 characters/);
+  });
+
+  it("refuses a short secret in any environment", () => {
+    expect(() => parseConfig({ NODE_ENV: "production", SESSION_SECRET: "short" })).toThrow(/shorter than 32/);
+    expect(() => parseConfig({ NODE_ENV: "development", SESSION_SECRET: `${SECRET},tiny` })).toThrow(/secret #2.*shorter than 32/);
+  });
+
+  it("makes up a secret in development, warns once, and shares it through the environment", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const env: Record<string, string | undefined> = { NODE_ENV: "development" };
+    const first = parseConfig(env);
+    expect(first.sessionSecrets[0]!.length).toBeGreaterThanOrEqual(32);
+    expect(env.SESSION_SECRET).toBe(first.sessionSecrets[0]);
+    // A second module graph of the same dev server reads the same secret, with no second warning.
+    expect(parseConfig(env).sessionSecrets).toEqual(first.sessionSecrets);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+  });
+
+  it("names the variable when a value is invalid", () => {
+    expect(() => parseConfig({ SESSION_SECRET: SECRET, PHOENIX_COLLECTOR_ENDPOINT: "not a url" })).toThrow(
+      /PHOENIX_COLLECTOR_ENDPOINT must be a URL/,
+    );
+    expect(() => parseConfig({ SESSION_SECRET: SECRET, TRACING_ENABLED: "maybe" })).toThrow(/TRACING_ENABLED/);
+  });
+
+  it("accepts a trailing slash on Phoenix URLs and a separate UI URL", () => {
+    const config = parseConfig({
+      SESSION_SECRET: SECRET,
+      PHOENIX_COLLECTOR_ENDPOINT: "http://collector:6006/",
+      PHOENIX_URL: "https://phoenix.example.com/",
+      TRACING_ENABLED: "false",
+    });
+    expect(config.phoenix.collectorEndpoint).toBe("http://collector:6006");
+    expect(config.phoenix.uiUrl).toBe("https://phoenix.example.com");
+    expect(config.tracingEnabled).toBe(false);
+  });
+});

@@ -1,0 +1,118 @@
+import type { CookieStore } from "iron-session";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  isSecureOrigin,
+  mintSession,
+  openSession,
+  SESSION_COOKIE_NAME,
+  type ChatSession,
+} from "@/lib/session/chat-session";
+
+const OLD_SECRET = "o".repeat(32);
+const NEW_SECRET = "n".repeat(32);
+
+/** The shape of Next's `await cookies()`: what iron-session reads and writes. */
+function cookieJar(initial?: string) {
+  const values = new Map<string, string>(initial ? [[SESSION_COOKIE_NAME, initial]] : []);
+  const writes: { value: string; options: Record<string, unknown> }[] = [];
+  const store: CookieStore = {
+    get: (name) => (values.has(name) ? { name, value: values.get(name)! } : undefined),
+    set: (name, value, options) => {
+      values.set(name, value);
+      writes.push({ value, options: options as Record<string, unknown> });
+    },
+  };
+  return { store, writes, value: () => values.get(SESSION_COOKIE_NAME) };
+}
+
+async function seal(session: ChatSession, secrets: string[]): Promise<string> {
+  const jar = cookieJar();
+  const opened = await openSession(jar.store, { secrets: secrets, secure: true });
+  await opened.save(session);
+  return jar.value()!;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe("the session cookie", () => {
+  const session = mintSession("eu-west");
+
+  it("mints UUIDs for the session and the user, free tier by default", () => {
+    expect(session.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(session.userId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(session.sessionId).not.toBe(session.userId);
+    expect(session).toMatchObject({ tier: "free", region: "eu-west" });
+  });
+
+  it("keeps the user and tier when a new conversation is minted", () => {
+    const next = mintSession("us", { ...session, tier: "pro" });
+    expect(next.userId).toBe(session.userId);
+    expect(next.tier).toBe("pro");
+    expect(next.sessionId).not.toBe(session.sessionId);
+  });
+
+  it("seals to an opaque value and unseals to the same session", async () => {
+    const sealed = await seal(session, [NEW_SECRET]);
+    expect(sealed).not.toContain(session.sessionId);
+    const opened = await openSession(cookieJar(sealed).store, { secrets: [NEW_SECRET], secure: true });
+    expect(opened.current).toEqual(session);
+  });
+
+  it("is HttpOnly, SameSite=Lax and Secure unless on plain-http localhost", async () => {
+    const jar = cookieJar();
+    await (await openSession(jar.store, { secrets: [NEW_SECRET], secure: true })).save(session);
+    expect(jar.writes[0]!.options).toMatchObject({ httpOnly: true, sameSite: "lax", secure: true, path: "/" });
+    expect(isSecureOrigin("http:", "localhost")).toBe(false);
+    expect(isSecureOrigin("http", "127.0.0.1")).toBe(false);
+    expect(isSecureOrigin("https:", "localhost")).toBe(true);
+    expect(isSecureOrigin("http:", "chat.example.com")).toBe(true);
+  });
+
+  it("reads a tampered cookie as no session, without throwing", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const sealed = await seal(session, [NEW_SECRET]);
+    const tampered = sealed.slice(0, 40) + (sealed[40] === "a" ? "b" : "a") + sealed.slice(41);
+    for (const value of [tampered, "garbage", "Fe26.2*1*x*y*z", ""]) {
+      const opened = await openSession(cookieJar(value).store, { secrets: [NEW_SECRET], secure: true });
+      expect(opened.current).toBeNull();
+    }
+  });
+
+  it("reads an expired cookie as no session", async () => {
+    const sealed = await seal(session, [NEW_SECRET]);
+    vi.useFakeTimers({ now: Date.now() + 31 * 24 * 60 * 60 * 1000 });
+    const opened = await openSession(cookieJar(sealed).store, { secrets: [NEW_SECRET], secure: true });
+    expect(opened.current).toBeNull();
+  });
+
+  it("rejects a well-sealed cookie whose content is not a session", async () => {
+    const jar = cookieJar();
+    const raw = await openSession(jar.store, { secrets: [NEW_SECRET], secure: true });
+    await expect(raw.save({ ...session, sessionId: "not-a-uuid" })).rejects.toThrow();
+    const { sealData } = await import("iron-session");
+    const foreign = await sealData({ sessionId: "x", userId: 1 }, { password: { 1: NEW_SECRET } });
+    const opened = await openSession(cookieJar(foreign).store, { secrets: [NEW_SECRET], secure: true });
+    expect(opened.current).toBeNull();
+  });
+
+  it("rotates: a cookie sealed with the old secret still opens, and is re-sealed with the new one", async () => {
+    const sealedWithOld = await seal(session, [OLD_SECRET]);
+    const jar = cookieJar(sealedWithOld);
+    const opened = await openSession(jar.store, { secrets: [NEW_SECRET, OLD_SECRET], secure: true });
+    expect(opened.current).toEqual(session);
+
+    await opened.save(opened.current!);
+    const onlyNew = await openSession(cookieJar(jar.value()).store, { secrets: [NEW_SECRET], secure: true });
+    expect(onlyNew.current).toEqual(session);
+  });
+
+  it("reads a cookie sealed with a retired secret as no session", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const sealedWithOld = await seal(session, [OLD_SECRET]);
+    const opened = await openSession(cookieJar(sealedWithOld).store, { secrets: [NEW_SECRET], secure: true });
+    expect(opened.current).toBeNull();
+  });
+});
