@@ -1,0 +1,30 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import type { PhoenixServerSpec } from "./phoenix-server";
+
+/**
+ * What global setup started, shared with the test workers through a file: the
+ * Phoenix-restart scenario replaces the Phoenix pid, and teardown stops whatever
+ * is recorded here, whatever happened in between.
+ */
+export type E2EState = {
+  tempDir: string;
+  appUrl: string;
+  appPid: number;
+  appLogFile: string;
+  projectName: string;
+  phoenix: PhoenixServerSpec & { pid: number; url: string };
+};
+
+export function stateFile(): string {
+  const file = process.env.E2E_STATE_FILE;
+  if (!file) throw new Error("E2E_STATE_FILE is not set: run the browser tests with `npm run test:e2e`");
+  return file;
+}
+
+export function readState(): E2EState {
+  return JSON.parse(readFileSync(stateFile(), "utf8")) as E2EState;
+}
+
+export function writeState(state: E2EState): void {
+  writeFileSync(stateFile(), JSON.stringify(state, null, 2));
+}

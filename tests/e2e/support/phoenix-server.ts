@@ -1,0 +1,50 @@
+import { join } from "node:path";
+import { startProcess, stopProcessGroup, waitForHttp } from "./processes";
+
+/** How to run one Phoenix server: loopback only, nothing that reaches the internet. */
+export type PhoenixServerSpec = {
+  executable: string;
+  port: number;
+  grpcPort: number;
+  /** Its SQLite database lives here, so a restart keeps the traces. */
+  workingDir: string;
+  logFile: string;
+};
+
+export async function startPhoenix(spec: PhoenixServerSpec): Promise<number> {
+  const child = startProcess(
+    spec.executable,
+    ["serve"],
+    {
+      ...process.env,
+      PHOENIX_HOST: "127.0.0.1",
+      PHOENIX_PORT: String(spec.port),
+      PHOENIX_GRPC_PORT: String(spec.grpcPort),
+      PHOENIX_WORKING_DIR: spec.workingDir,
+      PHOENIX_TELEMETRY_ENABLED: "false",
+      PHOENIX_ALLOW_EXTERNAL_RESOURCES: "false",
+      PHOENIX_DISABLE_AGENT_ASSISTANT: "true",
+    },
+    spec.logFile,
+  );
+  if (!child.pid) throw new Error(`could not start ${spec.executable}`);
+  try {
+    await waitForHttp(`${phoenixUrl(spec)}/healthz`, 180_000, `Phoenix (log: ${spec.logFile})`, child);
+  } catch (error) {
+    await stopProcessGroup(child.pid);
+    throw error;
+  }
+  return child.pid;
+}
+
+export function stopPhoenix(pid: number): Promise<void> {
+  return stopProcessGroup(pid);
+}
+
+export function phoenixUrl(spec: Pick<PhoenixServerSpec, "port">): string {
+  return `http://127.0.0.1:${spec.port}`;
+}
+
+export function phoenixLogFile(dir: string): string {
+  return join(dir, "phoenix.log");
+}
