@@ -38,12 +38,13 @@ export function planReply(userTexts: string[], canCallTools: boolean): DemoPlan 
     return { kind: "fail", status: code as 401 | 429 | 500 | 504 };
   }
 
+  // An explicit request for a story wins over any keyword inside it ("a story about a clock").
+  if (/\b(story|long|essay)\b/.test(lower)) return { kind: "text", text: longStory(question) };
+
   if (canCallTools && /\b(time|clock|date|day is it)\b/.test(lower)) {
     const city = Object.keys(CITY_TIME_ZONES).find((name) => lower.includes(name));
     return { kind: "tool", toolName: "get_current_time", input: { timeZone: city ? CITY_TIME_ZONES[city]! : "UTC" } };
   }
-
-  if (/\b(story|long|essay)\b/.test(lower)) return { kind: "text", text: longStory(question) };
 
   if (/\b(session|phoenix|trace|tracing|span)s?\b/.test(lower)) {
     return {

@@ -1,0 +1,229 @@
+import type { Browser, Page } from "@playwright/test";
+import { readState, writeState } from "./support/e2e-state";
+import { answers, expect, sendAndWait, sessionIdOf, test } from "./support/fixtures";
+import { allSpans, attribute, waitForSession, type PhoenixSession } from "./support/phoenix-api";
+import { startPhoenix, stopPhoenix } from "./support/phoenix-server";
+
+/** The raw (Markdown) answers the browser keeps for this session, as Phoenix should have them. */
+async function rawAnswers(page: Page, sessionId: string): Promise<string[]> {
+  return page.evaluate((key) => {
+    const messages = JSON.parse(localStorage.getItem(key) ?? "[]") as { role: string; text: string }[];
+    return messages.filter((m) => m.role === "assistant").map((m) => m.text);
+  }, `phoenix-chat:${sessionId}`);
+}
+
+const identity = async (page: Page) => ({
+  sessionId: await sessionIdOf(page),
+  userId: (await page.getByTestId("user-id").innerText()).trim(),
+});
+
+function expectEverySpanBelongsTo(session: PhoenixSession, sessionId: string, userId: string) {
+  const spans = allSpans(session);
+  expect(spans.length).toBeGreaterThan(0);
+  for (const span of spans) {
+    expect(attribute(span, "session.id"), span.name).toBe(sessionId);
+    expect(attribute(span, "user.id"), span.name).toBe(userId);
+    expect(attribute(span, "gen_ai.conversation.id"), span.name).toBe(sessionId);
+  }
+}
+
+async function openChat(browser: Browser, baseURL: string) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto("/");
+  return { context, page };
+}
+
+test.describe("what Phoenix's Sessions view shows", () => {
+  test("a three-turn conversation is one session with three traces, right in every span", async ({ page, e2e }) => {
+    await page.goto("/");
+    const { sessionId, userId } = await identity(page);
+    const questions = ["Hello!", "What time is it in Tokyo?", "How do sessions work in Phoenix?"];
+    for (const question of questions) await sendAndWait(page, question);
+    const said = await rawAnswers(page, sessionId);
+
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 3 && s.lastOutput !== null);
+    expect(session.firstInput).toBe(questions[0]);
+    expect(session.lastOutput).toBe(said[2]);
+    expect(session.userId).toBe(userId);
+    expect(session.tokenTotal).toBeGreaterThan(0);
+
+    for (const span of allSpans(session)) {
+      expect(attribute(span, "metadata.tier"), span.name).toBe("free");
+      expect(attribute(span, "metadata.region"), span.name).toBe("local");
+    }
+    expectEverySpanBelongsTo(session, sessionId, userId);
+
+    const roots = session.traces.map((trace) => trace.spans.filter((span) => span.parentId === null));
+    for (const rootsOfTrace of roots) expect(rootsOfTrace).toHaveLength(1);
+    const byInput = new Map(session.traces.map((trace) => [attribute(trace.rootSpan!, "input.value"), trace]));
+    questions.forEach((question, i) => {
+      const trace = byInput.get(question)!;
+      expect(trace, question).toBeDefined();
+      expect(trace.rootSpan!.name).toBe("chat.turn");
+      expect(attribute(trace.rootSpan!, "output.value")).toBe(said[i]);
+    });
+
+    // The tool turn keeps the AI SDK's names and kinds; its LLM spans carry tokens.
+    const toolTrace = byInput.get(questions[1])!;
+    const kinds = Object.fromEntries(toolTrace.spans.map((span) => [span.name, span.spanKind]));
+    expect(kinds).toMatchObject({
+      "chat.turn": "chain",
+      "invoke_agent demo-chat-1": "agent",
+      "chat demo-chat-1": "llm",
+      "execute_tool get_current_time": "tool",
+    });
+    for (const llm of toolTrace.spans.filter((span) => span.spanKind === "llm")) {
+      expect(attribute(llm, "llm.model_name")).toBe("demo-chat-1");
+      expect(attribute(llm, "llm.token_count.total") as number).toBeGreaterThan(0);
+    }
+  });
+
+  test("New conversation: a second session for the same user, the first unchanged", async ({ page, e2e }) => {
+    await page.goto("/");
+    const first = await identity(page);
+    await sendAndWait(page, "Hello!");
+    await sendAndWait(page, "What time is it in Berlin?");
+    await waitForSession(e2e.phoenix.url, first.sessionId, (s) => s.numTraces === 2);
+
+    await page.getByTestId("new-conversation").click();
+    await expect(page.getByTestId("session-id")).not.toHaveText(first.sessionId);
+    const second = await identity(page);
+    expect(second.userId).toBe(first.userId);
+    await sendAndWait(page, "Tell me about tracing");
+
+    const secondSession = await waitForSession(e2e.phoenix.url, second.sessionId, (s) => s.numTraces === 1);
+    expect(secondSession.userId).toBe(first.userId);
+    expect(secondSession.firstInput).toBe("Tell me about tracing");
+    expectEverySpanBelongsTo(secondSession, second.sessionId, first.userId);
+    const firstSession = await waitForSession(e2e.phoenix.url, first.sessionId, () => true);
+    expect(firstSession.numTraces).toBe(2);
+    expect(firstSession.firstInput).toBe("Hello!");
+  });
+
+  test("two users chatting at the same time: two sessions, no span in the wrong one", async ({ browser, baseURL, e2e }) => {
+    const alice = await openChat(browser, baseURL!);
+    const bob = await openChat(browser, baseURL!);
+    const aliceId = await identity(alice.page);
+    const bobId = await identity(bob.page);
+    expect(aliceId.userId).not.toBe(bobId.userId);
+
+    const aliceQuestions = ["Hello!", "What time is it in Sydney?", "Write a long story about Alice"];
+    const bobQuestions = ["What time is it in Mumbai?", "Write a long story about Bob", "Tell me about spans"];
+    await Promise.all([
+      (async () => {
+        for (const q of aliceQuestions) await sendAndWait(alice.page, q);
+      })(),
+      (async () => {
+        for (const q of bobQuestions) await sendAndWait(bob.page, q);
+      })(),
+    ]);
+
+    for (const [who, questions] of [
+      [aliceId, aliceQuestions],
+      [bobId, bobQuestions],
+    ] as const) {
+      const session = await waitForSession(e2e.phoenix.url, who.sessionId, (s) => s.numTraces === 3);
+      expectEverySpanBelongsTo(session, who.sessionId, who.userId);
+      const inputs = session.traces.map((trace) => attribute(trace.rootSpan!, "input.value")).sort();
+      expect(inputs).toEqual([...questions].sort());
+    }
+    await alice.context.close();
+    await bob.context.close();
+  });
+
+  test("a reload in the middle of a conversation: the next turn lands in the same session", async ({ page, e2e }) => {
+    await page.goto("/");
+    const { sessionId, userId } = await identity(page);
+    await sendAndWait(page, "Hello!");
+    await page.reload();
+    await expect(answers(page)).toHaveCount(1);
+    await sendAndWait(page, "What time is it in London?");
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 2);
+    expectEverySpanBelongsTo(session, sessionId, userId);
+    expect(session.firstInput).toBe("Hello!");
+  });
+
+  test("a changed tier shows up in the next turn's metadata", async ({ page, e2e }) => {
+    await page.goto("/");
+    const { sessionId } = await identity(page);
+    await sendAndWait(page, "Hello!");
+    await page.getByTestId("tier-select").selectOption("pro");
+    await expect(page.getByTestId("tier-select")).toHaveValue("pro");
+    await sendAndWait(page, "Tell me about sessions");
+
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 2);
+    const tierOf = (input: string) => {
+      const trace = session.traces.find((t) => attribute(t.rootSpan!, "input.value") === input)!;
+      return [...new Set(trace.spans.map((span) => attribute(span, "metadata.tier")))];
+    };
+    expect(tierOf("Hello!")).toEqual(["free"]);
+    expect(tierOf("Tell me about sessions")).toEqual(["pro"]);
+  });
+
+  test("Stop and a provider failure are visible on the turn's root span", async ({ page, e2e }) => {
+    await page.goto("/");
+    const { sessionId } = await identity(page);
+    await page.getByRole("textbox", { name: "Message" }).fill("Write a long story about a stopped clock");
+    await page.getByRole("textbox", { name: "Message" }).press("Enter");
+    await expect(answers(page).first().getByTestId("answer-text")).toContainText("stopped clock");
+    await page.getByRole("button", { name: "Stop" }).click();
+    await expect(answers(page).first()).toHaveAttribute("data-status", "stopped");
+    await sendAndWait(page, "Simulate a 401 from the provider", "error");
+
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 2);
+    const root = (input: string) => session.traces.find((t) => attribute(t.rootSpan!, "input.value") === input)!.rootSpan!;
+    const stopped = root("Write a long story about a stopped clock");
+    expect(attribute(stopped, "chat.turn.outcome")).toBe("stopped");
+    expect(stopped.statusCode).toBe("OK");
+    const failed = root("Simulate a 401 from the provider");
+    expect(attribute(failed, "chat.turn.outcome")).toBe("failed");
+    expect(failed.statusCode).toBe("ERROR");
+  });
+
+  test('"Open in Phoenix" lands on this session\'s page in Phoenix', async ({ page, e2e }, testInfo) => {
+    await page.goto("/");
+    const { sessionId } = await identity(page);
+    await sendAndWait(page, "Hello from the deep-link test");
+    await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 1);
+
+    const link = page.getByTestId("open-in-phoenix");
+    await expect(link).toHaveAttribute("href", `${e2e.phoenix.url}/redirects/sessions/${sessionId}`);
+    const [phoenixPage] = await Promise.all([page.context().waitForEvent("page"), link.click()]);
+    await phoenixPage.waitForURL(/\/projects\/[^/]+\/sessions\/[^/]+/, { timeout: 30_000 });
+    await expect(phoenixPage.getByText(sessionId).first()).toBeVisible({ timeout: 30_000 });
+    await phoenixPage.waitForLoadState("networkidle");
+    await expect(phoenixPage.getByText("Hello from the deep-link test").first()).toBeVisible({ timeout: 30_000 });
+    await phoenixPage.screenshot({ path: testInfo.outputPath("phoenix-session.png"), fullPage: true });
+
+    // Each answer links to its own trace, too.
+    const traceHref = await answers(page).first().getByTestId("trace-link").getAttribute("href");
+    expect(traceHref).toMatch(new RegExp(`^${e2e.phoenix.url}/redirects/traces/[0-9a-f]{32}$`));
+  });
+
+  test("Phoenix stopped mid-conversation: the chat keeps working, and turns arrive again once it is back", async ({
+    page,
+    e2e,
+  }) => {
+    await page.goto("/");
+    const { sessionId, userId } = await identity(page);
+    await sendAndWait(page, "Before the outage");
+    await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 1);
+
+    await stopPhoenix(e2e.phoenix.pid);
+    const during = await sendAndWait(page, "During the outage");
+    await expect(during.getByTestId("answer-text")).toContainText("During the outage");
+    await sendAndWait(page, "What time is it in Tokyo?");
+
+    const pid = await startPhoenix(e2e.phoenix);
+    writeState({ ...readState(), phoenix: { ...e2e.phoenix, pid } });
+    await sendAndWait(page, "After the outage");
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) =>
+      s.traces.some((t) => attribute(t.rootSpan!, "input.value") === "After the outage"),
+    );
+    const inputs = session.traces.map((t) => attribute(t.rootSpan!, "input.value"));
+    expect(inputs).toContain("Before the outage");
+    expect(inputs).toContain("After the outage");
+    expectEverySpanBelongsTo(session, sessionId, userId);
+  });
+});
