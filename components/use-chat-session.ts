@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { sendChatTurn, stopChatTurn } from "@/app/actions/chat-turn";
 import { changeTier, startNewConversation } from "@/app/actions/conversation";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
+import { MAX_ANSWER_CHARS, MODEL_CONTEXT_MESSAGES } from "@/lib/chat/limits";
 import type { HistoryMessage, SessionView } from "@/lib/chat/turn-protocol";
 import type { ChatMessageView, ToolCallView } from "./chat-types";
 import { forgetHistory, loadHistory, saveHistory } from "./history-storage";
@@ -161,11 +162,15 @@ function updateTool(tools: ToolCallView[] | undefined, id: string, change: Parti
   return (tools ?? []).map((tool) => (tool.id === id ? { ...tool, ...change } : tool));
 }
 
-/** What the model should see: completed exchanges only, never a failed or empty answer. */
+/**
+ * What the model should see: the recent exchanges, never a failed or empty answer.
+ * Bounded like the server's check, so a long conversation never turns into a rejected request.
+ */
 function toHistory(messages: ChatMessageView[]): HistoryMessage[] {
   return messages
     .filter((m) => m.role === "user" || (m.status !== "error" && m.text.length > 0))
-    .map((m) => ({ role: m.role, content: m.text }));
+    .slice(-MODEL_CONTEXT_MESSAGES)
+    .map((m) => ({ role: m.role, content: m.text.slice(0, MAX_ANSWER_CHARS) }));
 }
 
 function parseErrorText(errorText: string): ChatErrorPayload {

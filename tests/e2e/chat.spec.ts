@@ -84,6 +84,25 @@ test.describe("the session", () => {
     await expect(answers(page).nth(1)).toContainText("Europe/Paris");
   });
 
+  test("a very long conversation still sends: the browser sends only the recent history", async ({ page }) => {
+    await page.goto("/");
+    const sessionId = await sessionIdOf(page);
+    await page.evaluate((key) => {
+      const messages = Array.from({ length: 250 }, (_, i) => ({
+        id: `m${i}`,
+        role: i % 2 ? "assistant" : "user",
+        // One answer far over the server's per-message bound.
+        text: i === 201 ? "long ".repeat(5_000) : `message ${i}`,
+        status: "done",
+      }));
+      localStorage.setItem(key, JSON.stringify(messages));
+    }, `phoenix-chat:${sessionId}`);
+    await page.reload();
+    await expect(page.getByTestId("user-message")).toHaveCount(125);
+    const answer = await sendAndWait(page, "Still there?");
+    await expect(answer.getByTestId("turn-error")).toHaveCount(0);
+  });
+
   test("the tier can be changed from the panel and sticks", async ({ page }) => {
     await page.goto("/");
     await expect(page.getByTestId("tier-select")).toHaveValue("free");
