@@ -1,0 +1,41 @@
+import { ChatClient, actionIds } from "./support/action-client";
+import { percentile, round } from "./support/stats";
+
+/**
+ * 1. What tracing costs per turn: the same turn (demo model, no delay, a tool
+ * call) against two servers, tracing on and off, interleaved one turn at a time
+ * so both see the same machine noise. Latency is from the Server Action request
+ * to the last streamed byte, over loopback.
+ */
+export async function turnOverhead(urls: { on: string; off: string }, turns = 200, warmup = 20) {
+  const ids = actionIds();
+  const timings = { on: [] as number[], off: [] as number[] };
+  let errors = 0;
+  const clients = { on: new ChatClient(urls.on, ids), off: new ChatClient(urls.off, ids) };
+  for (let i = 0; i < warmup + turns; i++) {
+    if (i % 5 === 0) {
+      // A new conversation every five turns keeps the history (and so the prompt) the same size on both sides.
+      clients.on = new ChatClient(urls.on, ids);
+      clients.off = new ChatClient(urls.off, ids);
+      await Promise.all([clients.on.open(), clients.off.open()]);
+    }
+    const order: ("on" | "off")[] = i % 2 ? ["on", "off"] : ["off", "on"];
+    for (const side of order) {
+      const result = await clients[side].turn("What time is it in Tokyo?");
+      if (!result.ok) errors++;
+      if (i >= warmup) timings[side].push(result.ms);
+    }
+  }
+  const p50 = { on: percentile(timings.on, 50), off: percentile(timings.off, 50) };
+  const p95 = { on: percentile(timings.on, 95), off: percentile(timings.off, 95) };
+  return {
+    turns,
+    errors,
+    p50_ms: { on: round(p50.on), off: round(p50.off) },
+    p95_ms: { on: round(p95.on), off: round(p95.off) },
+    p50_ratio: round(p50.on / p50.off, 3),
+    p95_ratio: round(p95.on / p95.off, 3),
+    target: "p50 ratio <= 1.05",
+    met: p50.on / p50.off <= 1.05 && errors === 0,
+  };
+}
