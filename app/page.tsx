@@ -13,5 +13,11 @@ export default async function ChatPage() {
       </main>
     );
   }
-  return <Chat initialSession={session} phoenixUrl={config.tracingEnabled ? config.phoenix.uiUrl : null} />;
+  return (
+    <Chat
+      initialSession={session}
+      phoenixUrl={config.tracingEnabled ? config.phoenix.uiUrl : null}
+      demoModel={config.model.kind === "demo"}
+    />
+  );
 }

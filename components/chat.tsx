@@ -12,9 +12,11 @@ type Props = {
   initialSession: SessionView;
   /** Phoenix's UI, for the "Open in Phoenix" and "View trace" links; null when tracing is off. */
   phoenixUrl: string | null;
+  /** The offline demo model answers (no OPENAI_API_KEY). */
+  demoModel: boolean;
 };
 
-export function Chat({ initialSession, phoenixUrl }: Props) {
+export function Chat({ initialSession, phoenixUrl, demoModel }: Props) {
   const chat = useChatSession(initialSession);
   const [draft, setDraft] = useState("");
   const endOfMessages = useRef<HTMLDivElement>(null);
@@ -47,7 +49,7 @@ export function Chat({ initialSession, phoenixUrl }: Props) {
       <main className="chat-main">
         <div className="messages" ref={scroller}>
           {chat.historyLoaded && chat.messages.length === 0 ? (
-            <EmptyState onPick={(prompt) => void chat.send(prompt)} />
+            <EmptyState demoModel={demoModel} onPick={(prompt) => void chat.send(prompt)} />
           ) : (
             <ol className="message-list" role="log" aria-live="polite" aria-label="Conversation">
               {chat.messages.map((message) => (

@@ -64,7 +64,7 @@ export function useChatSession(initialSession: SessionView) {
         if (turn.stopped) {
           // Stop was pressed while the action was still starting.
           void reader.cancel();
-          void stopChatTurn({ turnId: result.turnId });
+          askServerToStop(result.turnId);
         }
         for (;;) {
           const { done, value } = await reader.read();
@@ -119,7 +119,7 @@ export function useChatSession(initialSession: SessionView) {
     turn.stopped = true;
     // The UI stops at once; the action tells the server to stop generating.
     void turn.reader?.cancel();
-    if (turn.turnId) void stopChatTurn({ turnId: turn.turnId });
+    if (turn.turnId) askServerToStop(turn.turnId);
   }, []);
 
   const newConversation = useCallback(async () => {
@@ -141,6 +141,11 @@ export function useChatSession(initialSession: SessionView) {
   }, []);
 
   return { session, messages, historyLoaded, isStreaming, sessionError, send, retry, stop, newConversation, setTier };
+}
+
+/** Best effort: the browser has already stopped reading; the turn's time limit is the backstop. */
+function askServerToStop(turnId: string) {
+  stopChatTurn({ turnId }).catch(() => undefined);
 }
 
 function applyChunk(message: ChatMessageView, chunk: UIMessageChunk): ChatMessageView {

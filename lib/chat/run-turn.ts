@@ -18,7 +18,7 @@ import type { HistoryMessage } from "./turn-protocol";
  * `session.id`, `user.id` and the tier/region metadata.
  */
 
-export type TurnRequest = {
+export type ChatTurnOptions = {
   turnId: string;
   session: ChatSession;
   message: string;
@@ -38,7 +38,7 @@ export type RunningTurn = {
 const MAX_STEPS = 4;
 const DEFAULT_MAX_TURN_MS = 5 * 60_000;
 
-export function runChatTurn(request: TurnRequest): RunningTurn {
+export function runChatTurn(request: ChatTurnOptions): RunningTurn {
   const { session } = request;
   return usingSession(session.sessionId, () =>
     usingAttributes({ userId: session.userId, metadata: { tier: session.tier, region: session.region } }, () =>
@@ -47,7 +47,7 @@ export function runChatTurn(request: TurnRequest): RunningTurn {
   );
 }
 
-function streamTurn(turn: TurnSpan, request: TurnRequest): RunningTurn {
+function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
   const controller = new AbortController();
   const unregister = registerTurn(request.turnId, request.session.sessionId, controller);
   const timeout = setTimeout(

@@ -29,8 +29,7 @@ test.describe("chatting in the browser", () => {
 
   test("Enter sends, Shift+Enter makes a new line, the keyboard alone is enough", async ({ page }) => {
     await page.goto("/");
-    await page.keyboard.press("Tab"); // focus moves through the page to reach the textbox
-    await messageBox(page).focus();
+    await expect(messageBox(page)).toBeFocused();
     await page.keyboard.type("first line");
     await page.keyboard.press("Shift+Enter");
     await page.keyboard.type("second line");
@@ -40,6 +39,14 @@ test.describe("chatting in the browser", () => {
     await expect(page.getByTestId("user-message")).toHaveText("first line\nsecond line");
     await expect(messageBox(page)).toHaveValue("");
     await expect(answers(page).first()).toHaveAttribute("data-status", "done");
+
+    // Focus stayed in the box; Tab reaches the Send button, and Enter on it sends.
+    await expect(messageBox(page)).toBeFocused();
+    await page.keyboard.type("sent with the button");
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("button", { name: "Send" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("user-message").nth(1)).toHaveText("sent with the button");
   });
 
   test("answers render Markdown, and HTML in the text stays text", async ({ page }) => {
