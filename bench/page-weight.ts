@@ -1,6 +1,5 @@
 import { chromium } from "@playwright/test";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../tests/e2e/support/chromium";
@@ -24,11 +23,15 @@ export async function scriptBytes(url: string): Promise<{ bytes: number; files: 
   return { bytes: all.reduce((a, b) => a + b, 0), files: all.length };
 }
 
-/** Builds the smallest App Router page there is, with this project's node_modules. */
-export function buildBarePage(logDir: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "bare-next-"));
-  mkdirSync(join(dir, "app"));
-  symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
+/**
+ * Builds the smallest App Router page there is, with this project's packages. It
+ * lives under the project (in the ignored .cache/) because Turbopack resolves
+ * packages only inside its workspace root.
+ */
+export function buildBarePage(): string {
+  const dir = resolve(".cache/bench-bare-next");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "app"), { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bare", private: true, type: "module" }));
   writeFileSync(
     join(dir, "app/layout.tsx"),
@@ -39,7 +42,6 @@ export function buildBarePage(logDir: string): string {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
-  void logDir;
   return dir;
 }
 

@@ -29,6 +29,18 @@ async function main() {
     logFile: phoenixLogFile(workDir),
   };
   const servers: AppServer[] = [];
+  /** Runs one benchmark on fresh servers, stops them after, and records a failure instead of losing the rest. */
+  const step = async <T,>(name: string, run: () => Promise<T>): Promise<T | { error: string }> => {
+    log(name);
+    try {
+      return await run();
+    } catch (error) {
+      console.error(error);
+      return { error: (error as Error).message };
+    } finally {
+      await Promise.all(servers.splice(0).map((server) => server.stop()));
+    }
+  };
   let phoenixPid = 0;
   const start = async (name: string, env: Record<string, string>, dir?: string) => {
     const server = await startApp({ name, env, logDir: workDir, dir });
@@ -41,36 +53,25 @@ async function main() {
     log("starting Phoenix");
     phoenixPid = await startPhoenix(spec);
 
-    log("1/5 tracing overhead per turn (on vs off, interleaved)");
-    const on = await start("tracing-on", traced);
-    const off = await start("tracing-off", { TRACING_ENABLED: "false" });
-    const overhead = await turnOverhead({ on: on.url, off: off.url });
-    await off.stop();
-
-    log("2/5 time to first token in Chromium");
-    const ttft = await firstToken(on.url);
-    await on.stop();
-
-    log("3/5 50 sessions at once, 5 turns each");
-    const busy = await start("many-sessions", traced);
-    const many = await manySessions(busy.url, phoenixUrl(spec));
-    await busy.stop();
-
-    log("4/5 page weight, next to a bare Next.js page");
-    const chat = await start("page-weight-chat", { TRACING_ENABLED: "false" });
-    const chatWeight = await scriptBytes(chat.url);
-    await chat.stop();
-    const bareDir = buildBarePage(workDir);
-    const bare = await start("page-weight-bare", {}, bareDir);
-    const bareWeight = await scriptBytes(bare.url);
-    await bare.stop();
-    rmSync(bareDir, { recursive: true, force: true });
-    const weight = pageWeightResult(chatWeight, bareWeight);
-
-    log("5/5 memory over 2,000 turns in 500 sessions");
-    const longRunning = await start("memory", traced);
-    const mem = await memory(longRunning.url, longRunning.pid);
-    await longRunning.stop();
+    const overhead = await step("1/5 tracing overhead per turn (on vs off, interleaved)", async () => {
+      const on = await start("tracing-on", traced);
+      const off = await start("tracing-off", { TRACING_ENABLED: "false" });
+      return turnOverhead({ on: on.url, off: off.url });
+    });
+    const ttft = await step("2/5 time to first token in Chromium", async () => firstToken((await start("first-token", traced)).url));
+    const many = await step("3/5 50 sessions at once, 5 turns each", async () =>
+      manySessions((await start("many-sessions", traced)).url, phoenixUrl(spec)),
+    );
+    const weight = await step("4/5 page weight, next to a bare Next.js page", async () => {
+      const chat = await start("page-weight-chat", { TRACING_ENABLED: "false" });
+      const chatWeight = await scriptBytes(chat.url);
+      const bare = await start("page-weight-bare", {}, buildBarePage());
+      return pageWeightResult(chatWeight, await scriptBytes(bare.url));
+    });
+    const mem = await step("5/5 memory over 2,000 turns in 500 sessions", async () => {
+      const longRunning = await start("memory", traced);
+      return memory(longRunning.url, longRunning.pid);
+    });
 
     const results = {
       date: new Date().toISOString(),
@@ -92,43 +93,45 @@ async function main() {
   }
 }
 
+type Failed = { error: string };
+type Row = { name: string; result: string; target: string; met: boolean };
+
+function row<T extends { target: string; met: boolean }>(name: string, value: T | Failed, describe: (value: T) => string): Row {
+  if ("error" in value) return { name, result: `failed: ${value.error}`, target: "", met: false };
+  return { name, result: describe(value), target: value.target, met: value.met };
+}
+
 function printTable(r: {
   machine: { cpus: number; node: string };
-  turn_overhead: Awaited<ReturnType<typeof turnOverhead>>;
-  first_token: Awaited<ReturnType<typeof firstToken>>;
-  many_sessions: Awaited<ReturnType<typeof manySessions>>;
-  page_weight: ReturnType<typeof pageWeightResult>;
-  memory: Awaited<ReturnType<typeof memory>>;
+  turn_overhead: Awaited<ReturnType<typeof turnOverhead>> | Failed;
+  first_token: Awaited<ReturnType<typeof firstToken>> | Failed;
+  many_sessions: Awaited<ReturnType<typeof manySessions>> | Failed;
+  page_weight: ReturnType<typeof pageWeightResult> | Failed;
+  memory: Awaited<ReturnType<typeof memory>> | Failed;
 }) {
-  const o = r.turn_overhead;
-  const m = r.many_sessions;
-  const w = r.page_weight;
-  const mem = r.memory;
-  const rows: [string, string, string, boolean][] = [
-    [
+  const rows = [
+    row(
       "Tracing overhead per turn",
-      `p50 ${o.p50_ms.on} vs ${o.p50_ms.off} ms (ratio ${o.p50_ratio}); p95 ${o.p95_ms.on} vs ${o.p95_ms.off} ms (ratio ${o.p95_ratio})`,
-      o.target,
-      o.met,
-    ],
-    ["Time to first token (browser)", `p50 ${r.first_token.p50_ms} ms, p95 ${r.first_token.p95_ms} ms`, r.first_token.target, r.first_token.met],
-    [
+      r.turn_overhead,
+      (o) => `p50 ${o.p50_ms.on} vs ${o.p50_ms.off} ms (ratio ${o.p50_ratio}); p95 ${o.p95_ms.on} vs ${o.p95_ms.off} ms (ratio ${o.p95_ratio})`,
+    ),
+    row("Time to first token (browser)", r.first_token, (t) => `p50 ${t.p50_ms} ms, p95 ${t.p95_ms} ms over ${t.turns} turns`),
+    row(
       "50 sessions x 5 turns at once",
-      `${m.turns_per_second} turns/s, p95 ${m.p95_turn_ms} ms, ${m.errors} errors, spans ${m.spans_received}/${m.spans_expected}, foreign ${m.spans_with_foreign_session}`,
-      m.target,
-      m.met,
-    ],
-    ["Page weight (JS, compressed)", `${w.chat_page_js_bytes} B vs bare ${w.bare_page_js_bytes} B (ratio ${w.ratio})`, w.target, w.met],
-    [
+      r.many_sessions,
+      (m) =>
+        `${m.turns_per_second} turns/s, p95 ${m.p95_turn_ms} ms, ${m.errors} errors, spans ${m.spans_received}/${m.spans_expected}, ${m.spans_with_foreign_session} foreign`,
+    ),
+    row("Page weight (JS, compressed)", r.page_weight, (w) => `${w.chat_page_js_bytes} B vs bare ${w.bare_page_js_bytes} B (ratio ${w.ratio})`),
+    row(
       "Server memory (RSS)",
-      `${mem.rss_after_200_turns_mib} MiB after 200 turns, ${mem.rss_after_2000_turns_mib} MiB after 2,000 (${mem.growth_percent}%)`,
-      mem.target,
-      mem.met,
-    ],
+      r.memory,
+      (m) => `${m.rss_after_200_turns_mib} MiB after 200 turns, ${m.rss_after_2000_turns_mib} MiB after 2,000 (${m.growth_percent}%)`,
+    ),
   ];
   console.log(`\nBenchmarks on ${r.machine.cpus} CPUs, Node ${r.machine.node}\n`);
   console.log("| Benchmark | Result | Target | Met |\n| --- | --- | --- | --- |");
-  for (const [name, result, target, met] of rows) console.log(`| ${name} | ${result} | ${target} | ${met ? "yes" : "**no**"} |`);
+  for (const { name, result, target, met } of rows) console.log(`| ${name} | ${result} | ${target} | ${met ? "yes" : "**no**"} |`);
   console.log("");
 }
 

@@ -19,7 +19,7 @@ export async function startApp(options: { dir?: string; env: Record<string, stri
   };
   delete env.OPENAI_API_KEY;
   const logFile = join(options.logDir, `${options.name}.log`);
-  const child = startProcess(process.execPath, [join(dir, "node_modules/next/dist/bin/next"), "start", dir, "-H", "127.0.0.1"], env, logFile);
+  const child = startProcess(process.execPath, ["node_modules/next/dist/bin/next", "start", dir, "-H", "127.0.0.1"], env, logFile);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(url, 60_000, `${options.name} (log: ${logFile})`, child);
   return { url, pid: child.pid!, stop: () => stopProcessGroup(child.pid!) };
