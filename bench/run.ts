@@ -9,6 +9,7 @@ import { manySessions } from "./many-sessions";
 import { memory } from "./memory";
 import { buildBarePage, pageWeightResult, scriptBytes } from "./page-weight";
 import { startApp, type AppServer } from "./support/servers";
+import { startSinkCollector } from "./support/sink-collector";
 import { turnOverhead } from "./turn-overhead";
 
 /**
@@ -48,17 +49,26 @@ async function main() {
     return server;
   };
   const traced = { PHOENIX_COLLECTOR_ENDPOINT: phoenixUrl(spec), PHOENIX_PROJECT_NAME: `bench-${Date.now()}` };
+  // Where tracing measures its own cost: an endpoint that discards, so no collector competes for the two cores.
+  const sink = await startSinkCollector();
+  const toSink = { PHOENIX_COLLECTOR_ENDPOINT: sink.url };
 
   try {
     log("starting Phoenix");
     phoenixPid = await startPhoenix(spec);
 
     const overhead = await step("1/5 tracing overhead per turn (on vs off, interleaved)", async () => {
-      const on = await start("tracing-on", traced);
+      const on = await start("tracing-on", toSink);
       const off = await start("tracing-off", { TRACING_ENABLED: "false" });
       return turnOverhead({ on: on.url, off: off.url });
     });
-    const ttft = await step("2/5 time to first token in Chromium", async () => firstToken((await start("first-token", traced)).url));
+    // The same with a model that takes its time, as real ones do (10 ms a word, ~0.4 s a turn).
+    const overheadPaced = await step("1b/5 tracing overhead with a realistically paced model", async () => {
+      const on = await start("paced-on", { ...toSink, DEMO_MODEL_DELAY_MS: "10" });
+      const off = await start("paced-off", { TRACING_ENABLED: "false", DEMO_MODEL_DELAY_MS: "10" });
+      return turnOverhead({ on: on.url, off: off.url }, 40, 4);
+    });
+    const ttft = await step("2/5 time to first token in Chromium", async () => firstToken((await start("first-token", toSink)).url));
     const many = await step("3/5 50 sessions at once, 5 turns each", async () =>
       manySessions((await start("many-sessions", traced)).url, phoenixUrl(spec)),
     );
@@ -69,7 +79,7 @@ async function main() {
       return pageWeightResult(chatWeight, await scriptBytes(bare.url));
     });
     const mem = await step("5/5 memory over 2,000 turns in 500 sessions", async () => {
-      const longRunning = await start("memory", traced);
+      const longRunning = await start("memory", toSink);
       return memory(longRunning.url, longRunning.pid);
     });
 
@@ -77,6 +87,7 @@ async function main() {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "unknown", node: process.version },
       turn_overhead: overhead,
+      turn_overhead_paced_model: overheadPaced,
       first_token: ttft,
       many_sessions: many,
       page_weight: weight,
@@ -89,6 +100,7 @@ async function main() {
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     if (phoenixPid) await stopPhoenix(phoenixPid);
+    await sink.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
 }
@@ -104,6 +116,7 @@ function row<T extends { target: string; met: boolean }>(name: string, value: T 
 function printTable(r: {
   machine: { cpus: number; node: string };
   turn_overhead: Awaited<ReturnType<typeof turnOverhead>> | Failed;
+  turn_overhead_paced_model: Awaited<ReturnType<typeof turnOverhead>> | Failed;
   first_token: Awaited<ReturnType<typeof firstToken>> | Failed;
   many_sessions: Awaited<ReturnType<typeof manySessions>> | Failed;
   page_weight: ReturnType<typeof pageWeightResult> | Failed;
@@ -114,6 +127,11 @@ function printTable(r: {
       "Tracing overhead per turn",
       r.turn_overhead,
       (o) => `p50 ${o.p50_ms.on} vs ${o.p50_ms.off} ms (ratio ${o.p50_ratio}); p95 ${o.p95_ms.on} vs ${o.p95_ms.off} ms (ratio ${o.p95_ratio})`,
+    ),
+    row(
+      "Tracing overhead, model at 10 ms/word",
+      r.turn_overhead_paced_model,
+      (o) => `p50 ${o.p50_ms.on} vs ${o.p50_ms.off} ms (ratio ${o.p50_ratio}); p95 ratio ${o.p95_ratio}`,
     ),
     row("Time to first token (browser)", r.first_token, (t) => `p50 ${t.p50_ms} ms, p95 ${t.p95_ms} ms over ${t.turns} turns`),
     row(
@@ -126,7 +144,8 @@ function printTable(r: {
     row(
       "Server memory (RSS)",
       r.memory,
-      (m) => `${m.rss_after_200_turns_mib} MiB after 200 turns, ${m.rss_after_2000_turns_mib} MiB after 2,000 (${m.growth_percent}%)`,
+      (m) =>
+        `${m.rss_after_200_turns_mib} MiB after 200 turns, ${m.rss_after_2000_turns_mib} MiB after 2,000 (+${m.growth_percent}%), ${m.rss_after_4000_turns_mib} MiB after 4,000 (+${m.steady_state_growth_percent}%)`,
     ),
   ];
   console.log(`\nBenchmarks on ${r.machine.cpus} CPUs, Node ${r.machine.node}\n`);

@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   PHOENIX_API_KEY: optional(z.string().trim()),
   PHOENIX_URL: optional(z.url({ message: "PHOENIX_URL must be a URL, e.g. http://localhost:6006" })),
   TRACING_ENABLED: optional(onOff).default(true),
+  TRACING_FLUSH_EACH_TURN: optional(onOff),
+  // Set by the platforms whose functions are frozen once a response ends.
+  VERCEL: optional(z.string()),
+  AWS_LAMBDA_FUNCTION_NAME: optional(z.string()),
 });
 
 export type AppConfig = {
@@ -51,6 +55,12 @@ export type AppConfig = {
     uiUrl: string;
   };
   tracingEnabled: boolean;
+  /**
+   * Export each turn's spans as soon as it ends. Needed where a function is frozen
+   * after its response (Vercel, AWS Lambda: detected); a long-running server's batch
+   * processor exports every few seconds without it.
+   */
+  flushEachTurn: boolean;
 };
 
 export class ConfigError extends Error {
@@ -90,6 +100,7 @@ export function parseConfig(env: Env): AppConfig {
       uiUrl: stripTrailingSlash(e.PHOENIX_URL ?? e.PHOENIX_COLLECTOR_ENDPOINT),
     },
     tracingEnabled: e.TRACING_ENABLED,
+    flushEachTurn: e.TRACING_FLUSH_EACH_TURN ?? (e.VERCEL === "1" || e.AWS_LAMBDA_FUNCTION_NAME !== undefined),
   };
 }
 

@@ -46,13 +46,16 @@ export async function sendChatTurn(request: TurnRequest): Promise<TurnResult> {
     if (problem === "too_long") return failed("bad_request:message_too_long");
 
     const { session } = await requireSession();
+    const config = loadConfig();
     const turnId = randomUUID();
-    const turn = runChatTurn({ turnId, session, message, history, model: chatModel(loadConfig().model) });
-    // Runs once the streamed response has ended, and keeps a Vercel function alive until the spans are out.
-    after(async () => {
-      await turn.finished;
-      await flushTraces();
-    });
+    const turn = runChatTurn({ turnId, session, message, history, model: chatModel(config.model) });
+    if (config.flushEachTurn) {
+      // Runs once the streamed response has ended, and keeps a serverless function alive until the spans are out.
+      after(async () => {
+        await turn.finished;
+        await flushTraces();
+      });
+    }
     return { ok: true, turnId, traceId: turn.traceId, session, stream: turn.stream };
   } catch (error) {
     console.error("[chat] turn could not start:", error);

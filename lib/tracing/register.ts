@@ -7,6 +7,7 @@ import { registerTelemetry } from "ai";
 import type { AppConfig } from "@/lib/config";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { maskingConfigFromEnv, type MaskingConfig } from "./masking";
+import { SkipNextJsSpansSampler } from "./sampler";
 import { createPhoenixSpanProcessor } from "./span-pipeline";
 
 const REGISTERED = Symbol.for("phoenix-session-chat.tracing-registered");
@@ -36,6 +37,8 @@ export function installTracing(options: { exporter: SpanExporter; projectName: s
     attributes: { [SEMRESATTRS_PROJECT_NAME]: options.projectName },
     // Only OpenInference spans are exported; fetch spans would be recorded and then dropped.
     instrumentations: [],
+    // Next's own spans are never exported; not recording them at all makes them free.
+    traceSampler: new SkipNextJsSpansSampler(),
     // No `traceExporter` here: it would export every span a second time, unconverted.
     spanProcessors: [createPhoenixSpanProcessor({ exporter: options.exporter, masking: options.masking })],
   });

@@ -114,12 +114,17 @@ describe("a traced chat turn (demo model, tool call, streaming)", () => {
     expect(JSON.stringify(inputs)).toContain("Tell me about sessions");
   });
 
-  it("exports only OpenInference spans: not Next's request span, not plain spans inside a turn", async () => {
-    const tracer = trace.getTracer("next.js");
+  it("exports only OpenInference spans: Next's spans are not even recorded, plain spans are dropped", async () => {
     const session = newSession();
-    await usingSession(session.sessionId, async () => {
-      tracer.startActiveSpan("POST /", (span) => span.end());
+    const recording = await usingSession(session.sessionId, async () => {
+      const next = trace.getTracer("next.js").startSpan("POST /", { attributes: { "next.span_type": "BaseServer.handleRequest" } });
+      const plain = trace.getTracer("my-app").startSpan("db query");
+      const result = { next: next.isRecording(), plain: plain.isRecording() };
+      next.end();
+      plain.end();
+      return result;
     });
+    expect(recording).toEqual({ next: false, plain: true });
     await flushTraces();
     const exported = exporter.getFinishedSpans().filter((span) => attr(span, "session.id") === session.sessionId);
     expect(exported).toEqual([]);

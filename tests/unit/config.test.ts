@@ -59,6 +59,14 @@ describe("parseConfig", () => {
     warn.mockRestore();
   });
 
+  it("flushes each turn on serverless platforms only, unless told otherwise", () => {
+    expect(parseConfig({ SESSION_SECRET: SECRET }).flushEachTurn).toBe(false);
+    expect(parseConfig({ SESSION_SECRET: SECRET, VERCEL: "1" }).flushEachTurn).toBe(true);
+    expect(parseConfig({ SESSION_SECRET: SECRET, AWS_LAMBDA_FUNCTION_NAME: "chat" }).flushEachTurn).toBe(true);
+    expect(parseConfig({ SESSION_SECRET: SECRET, VERCEL: "1", TRACING_FLUSH_EACH_TURN: "false" }).flushEachTurn).toBe(false);
+    expect(parseConfig({ SESSION_SECRET: SECRET, TRACING_FLUSH_EACH_TURN: "true" }).flushEachTurn).toBe(true);
+  });
+
   it("names the variable when a value is invalid", () => {
     expect(() => parseConfig({ SESSION_SECRET: SECRET, PHOENIX_COLLECTOR_ENDPOINT: "not a url" })).toThrow(
       /PHOENIX_COLLECTOR_ENDPOINT must be a URL/,
