@@ -181,6 +181,21 @@ test.describe("what Phoenix's Sessions view shows", () => {
     expect(failed.statusCode).toBe("ERROR");
   });
 
+  test("closing the tab mid-answer stops the generation: the turn is recorded as stopped", async ({ browser, baseURL, e2e }) => {
+    const { context, page } = await openChat(browser, baseURL!);
+    const { sessionId } = await identity(page);
+    await page.getByRole("textbox", { name: "Message" }).fill("Write a long story about an abandoned tab");
+    await page.getByRole("textbox", { name: "Message" }).press("Enter");
+    await expect(answers(page).first().getByTestId("answer-text")).toContainText("abandoned tab");
+    await context.close();
+
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 1, 60_000);
+    const root = session.traces[0]!.rootSpan!;
+    expect(attribute(root, "chat.turn.outcome")).toBe("stopped");
+    // Far short of the whole story: the server stopped generating when the browser left.
+    expect(String(attribute(root, "output.value")).length).toBeLessThan(1_500);
+  });
+
   test('"Open in Phoenix" lands on this session\'s page in Phoenix', async ({ page, e2e }, testInfo) => {
     await page.goto("/");
     const { sessionId } = await identity(page);
