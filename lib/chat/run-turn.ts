@@ -6,6 +6,7 @@ import type { ChatSession } from "@/lib/session/chat-session";
 import { usingAttributes, usingSession } from "@/lib/tracing/context-attributes";
 import { traceTurn, type TurnEnding, type TurnSpan } from "@/lib/tracing/turn-span";
 import { registerTurn } from "./active-turns";
+import { ChatError } from "./chat-error";
 import { MODEL_CONTEXT_MESSAGES } from "./limits";
 import { chatErrorFromProvider } from "./provider-errors";
 import type { HistoryMessage } from "./turn-protocol";
@@ -78,9 +79,12 @@ function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
     onError: (error) => JSON.stringify(chatErrorFromProvider(error).toPayload()),
   }).getReader();
 
-  const ending = (): TurnEnding => {
+  const timedOut = () => {
     const reason: unknown = controller.signal.reason;
-    if (failure === undefined && reason instanceof DOMException && reason.name === "TimeoutError") failure = reason;
+    return reason instanceof DOMException && reason.name === "TimeoutError";
+  };
+  const ending = (): TurnEnding => {
+    if (failure === undefined && timedOut()) failure = controller.signal.reason;
     if (failure !== undefined) return { outcome: "failed", output: answer, error: failure };
     if (stoppedByReader || controller.signal.aborted) return { outcome: "stopped", output: answer };
     return { outcome: "completed", output: answer };
@@ -104,7 +108,12 @@ function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
           return;
         }
         if (value.type === "text-delta") answer += value.delta;
-        output.enqueue(value);
+        // The SDK reports our time limit as an abort; the user should see a timeout, with Retry.
+        if (value.type === "abort" && timedOut()) {
+          output.enqueue({ type: "error", errorText: JSON.stringify(new ChatError("timeout:model").toPayload()) });
+        } else {
+          output.enqueue(value);
+        }
       } catch (error) {
         failure ??= error;
         finish();

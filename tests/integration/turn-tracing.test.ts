@@ -191,9 +191,12 @@ describe("how a turn ends", () => {
     expect(activeTurnCount()).toBe(0);
   });
 
-  it("a turn nobody reads ends anyway when its time limit passes", async () => {
+  it("a turn that runs past its time limit ends as a timeout error, in the stream and on the span", async () => {
     const turn = startTurn("Write a long story about a bear", { delayMs: 5, maxDurationMs: 50 });
-    void readAll(turn.stream);
+    const chunks = await readAll(turn.stream);
+    const error = chunks.find((chunk) => chunk.type === "error");
+    expect(error?.type === "error" && JSON.parse(error.errorText)).toMatchObject({ code: "timeout:model", retryable: true });
+    expect(chunks.some((chunk) => chunk.type === "abort")).toBe(false);
     const ending = await turn.finished;
     expect(ending.outcome).toBe("failed");
     const root = rootsOf(await spansOfTrace(exporter, turn.traceId))[0]!;
