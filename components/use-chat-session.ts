@@ -29,8 +29,14 @@ export function useChatSession(initialSession: SessionView) {
   const [isStreaming, setIsStreaming] = useState(false);
   const [sessionError, setSessionError] = useState<ChatErrorPayload | null>(null);
   const activeTurn = useRef<ActiveTurn | null>(null);
+  /** A session id the server minted mid-conversation: keep the messages on screen, don't load. */
+  const continuedAs = useRef<string | null>(null);
 
   useEffect(() => {
+    if (continuedAs.current === session.sessionId) {
+      continuedAs.current = null;
+      return;
+    }
     setMessages(loadHistory(session.sessionId));
     setHistoryLoaded(true);
   }, [session.sessionId]);
@@ -56,6 +62,8 @@ export function useChatSession(initialSession: SessionView) {
           failure = result.error;
           return;
         }
+        // Normally the same session; a new id means the cookie had expired, and the conversation goes on under it.
+        if (result.session.sessionId !== session.sessionId) continuedAs.current = result.session.sessionId;
         setSession(result.session);
         turn.turnId = result.turnId;
         update(assistantId, (m) => ({ ...m, traceId: result.traceId ?? undefined }));
@@ -82,7 +90,7 @@ export function useChatSession(initialSession: SessionView) {
         setIsStreaming(false);
       }
     },
-    [update],
+    [session.sessionId, update],
   );
 
   const send = useCallback(

@@ -137,6 +137,22 @@ test.describe("the session", () => {
   });
 });
 
+test.describe("a session lost mid-conversation", () => {
+  test("the server mints a new one, and the conversation on screen carries over to it", async ({ page, context, baseURL }) => {
+    await page.goto("/");
+    const original = await sessionIdOf(page);
+    await sendAndWait(page, "Hello!");
+    // The cookie becomes unreadable (expired, or its secret was retired), with the page still open.
+    await context.addCookies([{ name: "chat_session", value: "garbage", url: baseURL! }]);
+    await sendAndWait(page, "Still there?");
+    await expect(page.getByTestId("session-id")).not.toHaveText(original);
+    await expect(page.getByTestId("user-message")).toHaveText(["Hello!", "Still there?"]);
+    await page.reload();
+    await expect(page.getByTestId("user-message")).toHaveText(["Hello!", "Still there?"]);
+    await expect(answers(page)).toHaveCount(2);
+  });
+});
+
 test.describe("stopping and failing", () => {
   test("Stop ends the answer where it is, and it stays stopped", async ({ page }) => {
     await page.goto("/");
