@@ -2,7 +2,7 @@ import { nextProxyCookies } from "iron-session";
 import { NextResponse, type NextRequest } from "next/server";
 import { loadConfig } from "@/lib/config";
 import { isSecureOrigin, mintSession, openSession } from "@/lib/session/chat-session";
-import { isOnVercel, regionFromHeaders } from "@/lib/session/region";
+import { regionFromHeaders } from "@/lib/session/region";
 
 /**
  * Every page and Server Action request passes here first, so the page can show
@@ -15,7 +15,7 @@ export async function proxy(request: NextRequest) {
   const secure = isSecureOrigin(request.nextUrl.protocol, request.nextUrl.hostname);
   const opened = await openSession(nextProxyCookies(request, response), { secrets: config.sessionSecrets, secure });
 
-  const region = regionFromHeaders(request.headers, isOnVercel(), opened.current?.region ?? config.defaultRegion);
+  const region = regionFromHeaders(request.headers, config.onVercel, opened.current?.region ?? config.defaultRegion);
   await opened.save(opened.current ? { ...opened.current, region } : mintSession(region));
   return response;
 }

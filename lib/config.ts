@@ -55,6 +55,8 @@ export type AppConfig = {
     uiUrl: string;
   };
   tracingEnabled: boolean;
+  /** Running on Vercel (it sets VERCEL=1): its geo headers can be trusted, and functions freeze after a response. */
+  onVercel: boolean;
   /**
    * Export each turn's spans as soon as it ends. Needed where a function is frozen
    * after its response (Vercel, AWS Lambda: detected); a long-running server's batch
@@ -86,6 +88,7 @@ export function parseConfig(env: Env): AppConfig {
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === "production";
+  const onVercel = e.VERCEL === "1";
   return {
     isProduction,
     sessionSecrets: resolveSessionSecrets(e.SESSION_SECRET, isProduction, env),
@@ -100,7 +103,8 @@ export function parseConfig(env: Env): AppConfig {
       uiUrl: stripTrailingSlash(e.PHOENIX_URL ?? e.PHOENIX_COLLECTOR_ENDPOINT),
     },
     tracingEnabled: e.TRACING_ENABLED,
-    flushEachTurn: e.TRACING_FLUSH_EACH_TURN ?? (e.VERCEL === "1" || e.AWS_LAMBDA_FUNCTION_NAME !== undefined),
+    onVercel,
+    flushEachTurn: e.TRACING_FLUSH_EACH_TURN ?? (onVercel || e.AWS_LAMBDA_FUNCTION_NAME !== undefined),
   };
 }
 

@@ -1,18 +1,16 @@
 "use server";
 
-import { headers } from "next/headers";
 import { z } from "zod";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { SessionResult } from "@/lib/chat/turn-protocol";
 import { mintSession, TIERS } from "@/lib/session/chat-session";
 import { requireSession } from "@/lib/session/current-session";
-import { isOnVercel, regionFromHeaders } from "@/lib/session/region";
 
 /** "New conversation": a new session id for the same user, tier kept. */
 export async function startNewConversation(): Promise<SessionResult> {
   const { session, save } = await requireSession();
-  const region = regionFromHeaders(await headers(), isOnVercel(), session.region);
-  const next = mintSession(region, session);
+  // proxy.ts has already refreshed the region from this request's headers.
+  const next = mintSession(session.region, session);
   await save(next);
   return { ok: true, session: next };
 }

@@ -1,4 +1,5 @@
 import type { UIMessageChunk } from "ai";
+import type { ChatSession } from "@/lib/session/chat-session";
 import type { ChatErrorPayload } from "./chat-error";
 
 /**
@@ -10,8 +11,8 @@ export type HistoryMessage = { role: "user" | "assistant"; content: string };
 
 export type TurnRequest = { message: string; history: HistoryMessage[] };
 
-/** The cookie's identity as the UI may show it. */
-export type SessionView = { sessionId: string; userId: string; tier: "free" | "pro"; region: string };
+/** The cookie's identity, which the UI shows (a type import: nothing server-side reaches the browser). */
+export type SessionView = ChatSession;
 
 export type TurnStarted = {
   ok: true;

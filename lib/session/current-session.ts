@@ -2,7 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { loadConfig } from "@/lib/config";
 import { isSecureOrigin, mintSession, openSession, type ChatSession } from "./chat-session";
-import { isOnVercel, regionFromHeaders } from "./region";
+import { regionFromHeaders } from "./region";
 
 /**
  * The session as Server Components and Server Actions see it. `proxy.ts` has
@@ -30,7 +30,7 @@ export async function requireSession(): Promise<{ session: ChatSession; save: (n
   let session = opened.current;
   if (!session) {
     const config = loadConfig();
-    session = mintSession(regionFromHeaders(requestHeaders, isOnVercel(), config.defaultRegion));
+    session = mintSession(regionFromHeaders(requestHeaders, config.onVercel, config.defaultRegion));
     await opened.save(session);
   }
   return { session, save: opened.save };

@@ -17,7 +17,3 @@ function cleanGeo(value: string | null): string | undefined {
   const trimmed = value?.trim().toUpperCase();
   return trimmed && /^[A-Z0-9]{1,8}$/.test(trimmed) ? trimmed : undefined;
 }
-
-export function isOnVercel(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.VERCEL === "1";
-}

@@ -62,6 +62,8 @@ describe("parseConfig", () => {
   it("flushes each turn on serverless platforms only, unless told otherwise", () => {
     expect(parseConfig({ SESSION_SECRET: SECRET }).flushEachTurn).toBe(false);
     expect(parseConfig({ SESSION_SECRET: SECRET, VERCEL: "1" }).flushEachTurn).toBe(true);
+    expect(parseConfig({ SESSION_SECRET: SECRET, VERCEL: "1" }).onVercel).toBe(true);
+    expect(parseConfig({ SESSION_SECRET: SECRET }).onVercel).toBe(false);
     expect(parseConfig({ SESSION_SECRET: SECRET, AWS_LAMBDA_FUNCTION_NAME: "chat" }).flushEachTurn).toBe(true);
     expect(parseConfig({ SESSION_SECRET: SECRET, VERCEL: "1", TRACING_FLUSH_EACH_TURN: "false" }).flushEachTurn).toBe(false);
     expect(parseConfig({ SESSION_SECRET: SECRET, TRACING_FLUSH_EACH_TURN: "true" }).flushEachTurn).toBe(true);
