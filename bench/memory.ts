@@ -1,5 +1,5 @@
 import { ChatClient, actionIds } from "./support/action-client";
-import { rssMiB } from "./support/servers";
+import { rssMiB } from "./support/rss";
 import { round } from "./support/stats";
 
 const MESSAGES = ["What time is it in Tokyo?", "Tell me about sessions", "Hello!", "What time is it in Paris?"];

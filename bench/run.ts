@@ -1,14 +1,12 @@
 import { cpus, tmpdir } from "node:os";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePhoenixInstalled } from "../tests/e2e/support/phoenix-install";
-import { phoenixLogFile, phoenixUrl, startPhoenix, stopPhoenix } from "../tests/e2e/support/phoenix-server";
-import { freePort } from "../tests/e2e/support/processes";
+import { startApp, type AppServer } from "../tests/e2e/support/app-server";
+import { phoenixUrl, startPhoenix, stopPhoenix, temporaryPhoenixSpec } from "../tests/e2e/support/phoenix-server";
 import { firstToken } from "./first-token";
 import { manySessions } from "./many-sessions";
 import { memory } from "./memory";
 import { buildBarePage, pageWeightResult, scriptBytes } from "./page-weight";
-import { startApp, type AppServer } from "./support/servers";
 import { startSinkCollector } from "./support/sink-collector";
 import { turnOverhead } from "./turn-overhead";
 
@@ -20,15 +18,7 @@ import { turnOverhead } from "./turn-overhead";
  */
 async function main() {
   const workDir = mkdtempSync(join(tmpdir(), "phoenix-chat-bench-"));
-  const phoenixDir = join(workDir, "phoenix");
-  mkdirSync(phoenixDir);
-  const spec = {
-    executable: ensurePhoenixInstalled(),
-    port: await freePort(),
-    grpcPort: await freePort(),
-    workingDir: phoenixDir,
-    logFile: phoenixLogFile(workDir),
-  };
+  const spec = await temporaryPhoenixSpec(workDir);
   const servers: AppServer[] = [];
   /** Runs one benchmark on fresh servers, stops them after, and records a failure instead of losing the rest. */
   const step = async <T,>(name: string, run: () => Promise<T>): Promise<T | { error: string }> => {

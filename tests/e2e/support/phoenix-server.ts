@@ -1,5 +1,7 @@
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startProcess, stopProcessGroup, waitForHttp } from "./processes";
+import { ensurePhoenixInstalled } from "./phoenix-install";
+import { freePort, startProcess, stopProcessGroup, waitForHttp } from "./processes";
 
 /** How to run one Phoenix server: loopback only, nothing that reaches the internet. */
 export type PhoenixServerSpec = {
@@ -45,6 +47,15 @@ export function phoenixUrl(spec: Pick<PhoenixServerSpec, "port">): string {
   return `http://127.0.0.1:${spec.port}`;
 }
 
-export function phoenixLogFile(dir: string): string {
-  return join(dir, "phoenix.log");
+/** A Phoenix for one run: the pinned install, two free loopback ports, a fresh working dir and log under `dir`. */
+export async function temporaryPhoenixSpec(dir: string): Promise<PhoenixServerSpec> {
+  const workingDir = join(dir, "phoenix");
+  mkdirSync(workingDir);
+  return {
+    executable: ensurePhoenixInstalled(),
+    port: await freePort(),
+    grpcPort: await freePort(),
+    workingDir,
+    logFile: join(dir, "phoenix.log"),
+  };
 }

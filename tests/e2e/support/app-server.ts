@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { freePort, startProcess, stopProcessGroup, waitForHttp } from "./processes";
+
+export type AppServer = { url: string; pid: number; logFile: string; stop: () => Promise<void> };
+
+/**
+ * The app's production build (`next start`) on a free loopback port: offline demo
+ * model (no OpenAI key), a fresh session secret, no artificial model delay unless
+ * `env` sets one. Used by the browser tests and the benchmarks.
+ */
+export async function startApp(options: { dir?: string; env: Record<string, string>; logDir: string; name: string }): Promise<AppServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
+    DEMO_MODEL_DELAY_MS: "0",
+    ...options.env,
+    NODE_ENV: "production",
+  };
+  delete env.OPENAI_API_KEY;
+  // Links then point at the collector the caller chose, not at a Phoenix of the caller's shell.
+  if (!options.env.PHOENIX_URL) delete env.PHOENIX_URL;
+  const logFile = join(options.logDir, `${options.name}.log`);
+  const args = ["node_modules/next/dist/bin/next", "start", options.dir ?? process.cwd(), "-H", "127.0.0.1"];
+  const child = startProcess(process.execPath, args, env, logFile);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(url, 60_000, `${options.name} (log: ${logFile})`, child);
+  } catch (error) {
+    await stopProcessGroup(child.pid!);
+    throw error;
+  }
+  return { url, pid: child.pid!, logFile, stop: () => stopProcessGroup(child.pid!) };
+}
