@@ -9,6 +9,10 @@ export type ChatErrorCode =
   | "bad_request:message_too_long"
   | "bad_request:malformed"
   | "bad_request:tier"
+  | "bad_request:conversation"
+  | "forbidden:conversation"
+  | "bad_request:feedback"
+  | "forbidden:feedback"
   | "unauthorized:model"
   | "rate_limit:model"
   | "timeout:model"
@@ -29,6 +33,24 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
     retryable: false,
   },
   "bad_request:tier": { message: "That tier does not exist. Pick one from the list.", retryable: false },
+  "bad_request:conversation": {
+    message:
+      "This conversation can't be continued here: its link is damaged or was sealed with a secret the server no longer has. Start a new conversation.",
+    retryable: false,
+  },
+  "forbidden:conversation": {
+    message: "This conversation belongs to another user, so it can't be continued here. Start a new conversation.",
+    retryable: false,
+  },
+  "bad_request:feedback": {
+    message:
+      "This answer can't be rated: its proof of origin is damaged or was sealed with a secret the server no longer has. Your vote was not saved.",
+    retryable: false,
+  },
+  "forbidden:feedback": {
+    message: "This answer belongs to another conversation or user, so it can't be rated here. Your vote was not saved.",
+    retryable: false,
+  },
   "unauthorized:model": {
     message: "The model provider rejected the API key. Check OPENAI_API_KEY on the server.",
     retryable: true,
