@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   PHOENIX_URL: optional(z.url({ message: "PHOENIX_URL must be a URL, e.g. http://localhost:6006" })),
   TRACING_ENABLED: optional(onOff).default(true),
   TRACING_FLUSH_EACH_TURN: optional(onOff),
+  DELETE_TRACES_WITH_CONVERSATION: optional(onOff).default(false),
   // Set by the platforms whose functions are frozen once a response ends.
   VERCEL: optional(z.string()),
   AWS_LAMBDA_FUNCTION_NAME: optional(z.string()),
@@ -63,6 +64,11 @@ export type AppConfig = {
    * processor exports every few seconds without it.
    */
   flushEachTurn: boolean;
+  /**
+   * Deleting a conversation also deletes its Phoenix session (its traces). Off by
+   * default: traces usually belong to the operator; on for a user's right to erasure.
+   */
+  deleteTracesWithConversation: boolean;
 };
 
 export class ConfigError extends Error {
@@ -105,6 +111,7 @@ export function parseConfig(env: Env): AppConfig {
     tracingEnabled: e.TRACING_ENABLED,
     onVercel,
     flushEachTurn: e.TRACING_FLUSH_EACH_TURN ?? (onVercel || e.AWS_LAMBDA_FUNCTION_NAME !== undefined),
+    deleteTracesWithConversation: e.DELETE_TRACES_WITH_CONVERSATION,
   };
 }
 
