@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { MaskingOptions } from "./tracing/masking";
 
 /**
  * The one place the app reads its environment. Every variable is listed in the
@@ -17,6 +18,20 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const onOff = z
   .enum(["true", "false", "1", "0", "on", "off"])
   .transform((value) => value === "true" || value === "1" || value === "on");
+
+/** `OPENINFERENCE_HIDE_*` -> the TraceConfig switch it sets. */
+const MASKING_SWITCHES = {
+  OPENINFERENCE_HIDE_INPUTS: "hideInputs",
+  OPENINFERENCE_HIDE_OUTPUTS: "hideOutputs",
+  OPENINFERENCE_HIDE_INPUT_MESSAGES: "hideInputMessages",
+  OPENINFERENCE_HIDE_OUTPUT_MESSAGES: "hideOutputMessages",
+  OPENINFERENCE_HIDE_INPUT_IMAGES: "hideInputImages",
+  OPENINFERENCE_HIDE_INPUT_TEXT: "hideInputText",
+  OPENINFERENCE_HIDE_OUTPUT_TEXT: "hideOutputText",
+  OPENINFERENCE_HIDE_EMBEDDING_VECTORS: "hideEmbeddingVectors",
+  OPENINFERENCE_HIDE_LLM_TOOLS: "hideLLMTools",
+  OPENINFERENCE_HIDE_PROMPTS: "hidePrompts",
+} as const satisfies Record<`OPENINFERENCE_HIDE_${string}`, keyof MaskingOptions>;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -35,6 +50,18 @@ const EnvSchema = z.object({
   TRACING_ENABLED: optional(onOff).default(true),
   TRACING_FLUSH_EACH_TURN: optional(onOff),
   DELETE_TRACES_WITH_CONVERSATION: optional(onOff).default(false),
+  // OpenInference's masking switches, same names as its other SDKs read; passed to lib/tracing.
+  OPENINFERENCE_HIDE_INPUTS: optional(onOff),
+  OPENINFERENCE_HIDE_OUTPUTS: optional(onOff),
+  OPENINFERENCE_HIDE_INPUT_MESSAGES: optional(onOff),
+  OPENINFERENCE_HIDE_OUTPUT_MESSAGES: optional(onOff),
+  OPENINFERENCE_HIDE_INPUT_IMAGES: optional(onOff),
+  OPENINFERENCE_HIDE_INPUT_TEXT: optional(onOff),
+  OPENINFERENCE_HIDE_OUTPUT_TEXT: optional(onOff),
+  OPENINFERENCE_HIDE_EMBEDDING_VECTORS: optional(onOff),
+  OPENINFERENCE_HIDE_LLM_TOOLS: optional(onOff),
+  OPENINFERENCE_HIDE_PROMPTS: optional(onOff),
+  OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH: optional(z.coerce.number().int().min(0)),
   // Set by the platforms whose functions are frozen once a response ends.
   VERCEL: optional(z.string()),
   AWS_LAMBDA_FUNCTION_NAME: optional(z.string()),
@@ -56,6 +83,8 @@ export type AppConfig = {
     uiUrl: string;
   };
   tracingEnabled: boolean;
+  /** The `OPENINFERENCE_HIDE_*` switches that are set (unset ones show everything). */
+  masking: MaskingOptions;
   /** Running on Vercel (it sets VERCEL=1): its geo headers can be trusted, and functions freeze after a response. */
   onVercel: boolean;
   /**
@@ -109,6 +138,7 @@ export function parseConfig(env: Env): AppConfig {
       uiUrl: stripTrailingSlash(e.PHOENIX_URL ?? e.PHOENIX_COLLECTOR_ENDPOINT),
     },
     tracingEnabled: e.TRACING_ENABLED,
+    masking: maskingFromEnv(e),
     onVercel,
     flushEachTurn: e.TRACING_FLUSH_EACH_TURN ?? (onVercel || e.AWS_LAMBDA_FUNCTION_NAME !== undefined),
     deleteTracesWithConversation: e.DELETE_TRACES_WITH_CONVERSATION,
@@ -141,6 +171,16 @@ function resolveSessionSecrets(raw: string | undefined, isProduction: boolean, e
   env.SESSION_SECRET = generated;
   console.warn(`[config] ${problem}: using a random secret for this dev server; sessions end when it restarts. ${fix}`);
   return [generated];
+}
+
+function maskingFromEnv(e: z.infer<typeof EnvSchema>): MaskingOptions {
+  const masking: { -readonly [K in keyof MaskingOptions]: MaskingOptions[K] } = {};
+  for (const [name, key] of Object.entries(MASKING_SWITCHES) as [keyof typeof MASKING_SWITCHES, keyof MaskingOptions][]) {
+    const value = e[name];
+    if (value !== undefined) (masking as Record<string, boolean>)[key] = value;
+  }
+  if (e.OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH !== undefined) masking.base64ImageMaxLength = e.OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH;
+  return masking;
 }
 
 function stripTrailingSlash(url: string): string {

@@ -1,11 +1,11 @@
 import "server-only";
 import { ConfigError, loadConfig } from "./config";
-import { registerTracing } from "./tracing/register";
+import { registerTracing } from "./tracing";
 
 /**
  * What the Node.js server does once at start: check the whole configuration, so a
  * bad environment stops the server with a message that says what to set (instead
- * of serving every request as a 500), then register tracing.
+ * of serving every request as a 500), then register tracing with plain values from it.
  */
 export function startNodeServer(): void {
   let config;
@@ -16,5 +16,13 @@ export function startNodeServer(): void {
     console.error(`\n[config] ${error.message}\n`);
     process.exit(1);
   }
-  registerTracing(config);
+  registerTracing({
+    enabled: config.tracingEnabled,
+    collectorEndpoint: config.phoenix.collectorEndpoint,
+    projectName: config.phoenix.projectName,
+    apiKey: config.phoenix.apiKey,
+    masking: config.masking,
+    // A provider error that echoes the key must not reach Phoenix.
+    secretsToScrub: config.model.kind === "openai" ? [config.model.apiKey] : [],
+  });
 }

@@ -1,17 +1,24 @@
-import { generateTraceConfig, OITracer, type TraceConfig } from "@arizeai/openinference-core";
+import { generateTraceConfig, OITracer, type TraceConfig, type TraceConfigOptions } from "@arizeai/openinference-core";
 import { ROOT_CONTEXT, type Attributes, type Span, type Tracer } from "@opentelemetry/api";
 
 /**
- * `OPENINFERENCE_HIDE_*` for every span, the AI SDK's included. openinference-vercel
- * applies no masking, so we mask after it has converted a span, right before export.
+ * OpenInference's masking switches (`hideInputs`, `hideOutputs`, ..., the same as the
+ * `OPENINFERENCE_HIDE_*` variables) for every span, the AI SDK's included.
+ * openinference-vercel applies no masking, so we mask after it has converted a span,
+ * right before export. This folder never reads the environment: the app parses the
+ * variables and passes the switches in.
  */
 
 export type MaskingConfig = TraceConfig;
+/** Any subset of the switches; the rest keep OpenInference's defaults (everything shown). */
+export type MaskingOptions = TraceConfigOptions;
 
-/** Reads the `OPENINFERENCE_HIDE_*` switches, with OpenInference's own defaults. */
-export function maskingConfigFromEnv(): MaskingConfig {
-  // Called with no argument, generateTraceConfig returns the defaults without reading the env.
-  return generateTraceConfig({});
+/** The full config from the switches given, OpenInference's defaults for the rest, and no environment. */
+export function resolveMaskingConfig(options: MaskingOptions = {}): MaskingConfig {
+  // Called with no argument, generateTraceConfig returns the defaults without reading the
+  // environment; with an object it would fill the gaps from OPENINFERENCE_HIDE_*.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return { ...generateTraceConfig(), ...given };
 }
 
 export function isMaskingOn(config: MaskingConfig): boolean {

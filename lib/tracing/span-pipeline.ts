@@ -1,10 +1,11 @@
 import { isOpenInferenceSpan, OpenInferenceBatchSpanProcessor } from "@arizeai/openinference-vercel";
 import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
-import type { Attributes, Context } from "@opentelemetry/api";
+import type { AttributeValue, Attributes, Context } from "@opentelemetry/api";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { ATTR_GEN_AI_CONVERSATION_ID } from "@opentelemetry/semantic-conventions/incubating";
 import type { BufferConfig, ReadableSpan, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createAttributeMasker, isMaskingOn, type MaskingConfig } from "./masking";
+import { createSecretScrubber, type SecretScrubber } from "./secret-scrubber";
 
 /**
  * The span processor chain that instrumentation.ts installs, in one place so the
@@ -13,7 +14,8 @@ import { createAttributeMasker, isMaskingOn, type MaskingConfig } from "./maskin
  *   KeepAiSdkSpanNames                      undo @vercel/otel's `operation.name`, so names stay
  *   └ OpenInferenceBatchSpanProcessor       session/user/metadata from the context onto every span,
  *     │                                     AI SDK -> OpenInference attributes, only OI spans pass
- *     └ PhoenixConventionsExporter          `gen_ai.conversation.id`, OPENINFERENCE_HIDE_* masking
+ *     └ PhoenixConventionsExporter          `gen_ai.conversation.id`, OPENINFERENCE_HIDE_* masking,
+ *       │                                   secrets scrubbed from attributes, events, status
  *       └ LogFailuresOnceExporter           a collector that is down is one log line, not one per batch
  *         └ your exporter (OTLP http/protobuf to Phoenix)
  */
@@ -21,13 +23,18 @@ import { createAttributeMasker, isMaskingOn, type MaskingConfig } from "./maskin
 export type SpanPipelineOptions = {
   exporter: SpanExporter;
   masking: MaskingConfig;
+  /** Exact values (API keys) never to export; key-shaped text is scrubbed too. */
+  secretsToScrub?: ReadonlyArray<string | undefined>;
   /** Batching knobs; the defaults bound memory at 2,048 queued spans when the collector is slow. */
   buffer?: BufferConfig;
   log?: Pick<Console, "warn" | "info">;
 };
 
 export function createPhoenixSpanProcessor(options: SpanPipelineOptions): SpanProcessor {
-  const exporter = new PhoenixConventionsExporter(new LogFailuresOnceExporter(options.exporter, options.log ?? console), options.masking);
+  const exporter = new PhoenixConventionsExporter(new LogFailuresOnceExporter(options.exporter, options.log ?? console), {
+    masking: options.masking,
+    scrub: createSecretScrubber(options.secretsToScrub),
+  });
   return new KeepAiSdkSpanNames(
     new OpenInferenceBatchSpanProcessor({
       exporter,
@@ -66,16 +73,21 @@ export class KeepAiSdkSpanNames implements SpanProcessor {
  * Runs on converted OpenInference spans, right before export:
  * - copies `session.id` to `gen_ai.conversation.id`, the OpenTelemetry GenAI name,
  *   so backends other than Phoenix group the conversation too;
- * - applies the OPENINFERENCE_HIDE_* masking to every span.
+ * - applies the OPENINFERENCE_HIDE_* masking to every span;
+ * - scrubs secrets from every string it exports: attributes, event attributes (the
+ *   exception message and stack a provider error leaves) and the status message.
+ *   A provider error that echoes the API key would otherwise land in Phoenix verbatim.
  */
 export class PhoenixConventionsExporter implements SpanExporter {
   private readonly mask: ((attributes: Attributes) => Attributes) | undefined;
+  private readonly scrub: SecretScrubber;
 
   constructor(
     private readonly inner: SpanExporter,
-    masking: MaskingConfig,
+    options: { masking: MaskingConfig; scrub?: SecretScrubber },
   ) {
-    this.mask = isMaskingOn(masking) ? createAttributeMasker(masking) : undefined;
+    this.mask = isMaskingOn(options.masking) ? createAttributeMasker(options.masking) : undefined;
+    this.scrub = options.scrub ?? createSecretScrubber();
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -87,7 +99,24 @@ export class PhoenixConventionsExporter implements SpanExporter {
     const sessionId = attributes[SemanticConventions.SESSION_ID];
     if (typeof sessionId === "string") attributes[ATTR_GEN_AI_CONVERSATION_ID] = sessionId;
     if (this.mask) attributes = this.mask(attributes);
-    return withAttributes(span, attributes);
+    return {
+      ...copyOf(span),
+      attributes: this.scrubAttributes(attributes),
+      events: span.events.map((event) => ({ ...event, attributes: event.attributes && this.scrubAttributes(event.attributes) })),
+      status: span.status.message === undefined ? span.status : { ...span.status, message: this.scrub(span.status.message) },
+    };
+  }
+
+  private scrubAttributes(attributes: Attributes): Attributes {
+    const result: Attributes = {};
+    for (const [key, value] of Object.entries(attributes)) result[key] = this.scrubValue(value);
+    return result;
+  }
+
+  private scrubValue(value: AttributeValue | undefined): AttributeValue | undefined {
+    if (typeof value === "string") return this.scrub(value);
+    if (Array.isArray(value)) return value.map((item) => (typeof item === "string" ? this.scrub(item) : item)) as AttributeValue;
+    return value;
   }
 
   forceFlush(): Promise<void> {
@@ -134,7 +163,8 @@ export class LogFailuresOnceExporter implements SpanExporter {
   }
 }
 
-function withAttributes(span: ReadableSpan, attributes: Attributes): ReadableSpan {
+/** A plain copy: a ReadableSpan's `spanContext` is a method, so spreading the SDK's Span object would lose it. */
+function copyOf(span: ReadableSpan): ReadableSpan {
   return {
     name: span.name,
     kind: span.kind,
@@ -143,7 +173,7 @@ function withAttributes(span: ReadableSpan, attributes: Attributes): ReadableSpa
     startTime: span.startTime,
     endTime: span.endTime,
     status: span.status,
-    attributes,
+    attributes: span.attributes,
     links: span.links,
     events: span.events,
     duration: span.duration,

@@ -1,4 +1,3 @@
-import { generateTraceConfig } from "@arizeai/openinference-core";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -24,9 +23,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   installTracing({
-    exporter: phoenixExporter({ collectorEndpoint: url, projectName: "t", apiKey: "wrong-key", uiUrl: url }),
+    exporter: phoenixExporter({ collectorEndpoint: url, apiKey: "wrong-key" }),
     projectName: "t",
-    masking: generateTraceConfig({}),
   });
 });
 

@@ -1,6 +1,6 @@
 import { generateTraceConfig } from "@arizeai/openinference-core";
 import { describe, expect, it } from "vitest";
-import { createAttributeMasker, isMaskingOn, maskingConfigFromEnv } from "@/lib/tracing/masking";
+import { createAttributeMasker, isMaskingOn, resolveMaskingConfig } from "@/lib/tracing/masking";
 
 const converted = {
   "openinference.span.kind": "LLM",
@@ -52,15 +52,19 @@ describe("masking", () => {
     expect(masked["output.value"]).toBe("hunter2");
   });
 
-  it("reads the OPENINFERENCE_HIDE_* environment switches", () => {
-    process.env.OPENINFERENCE_HIDE_OUTPUTS = "true";
+  it("takes the switches given, defaults for the rest, and never reads the environment", () => {
+    // lib/tracing gets its switches from the app (lib/config.ts parses OPENINFERENCE_HIDE_*).
+    process.env.OPENINFERENCE_HIDE_INPUTS = "true";
     try {
-      const masked = createAttributeMasker(maskingConfigFromEnv())({ ...converted });
+      const config = resolveMaskingConfig({ hideOutputs: true, hideInputText: undefined });
+      expect(config).toMatchObject({ hideOutputs: true, hideInputs: false, hideInputText: false, base64ImageMaxLength: 32000 });
+      const masked = createAttributeMasker(config)({ ...converted });
       expect(masked["output.value"]).toBe("__REDACTED__");
       expect(masked["gen_ai.output.messages"]).toBeUndefined();
       expect(masked["input.value"]).toBe("What is my password?");
+      expect(isMaskingOn(resolveMaskingConfig())).toBe(false);
     } finally {
-      delete process.env.OPENINFERENCE_HIDE_OUTPUTS;
+      delete process.env.OPENINFERENCE_HIDE_INPUTS;
     }
   });
 });

@@ -2,16 +2,18 @@ import type { UIMessageChunk } from "ai";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createDemoModel } from "@/lib/ai/demo-model";
 import { mintSession, type ChatSession } from "@/lib/session/chat-session";
-import { runChatTurn, type RunningTurn } from "@/lib/chat/run-turn";
-import type { HistoryMessage } from "@/lib/chat/turn-protocol";
+import { runChatTurn, type ChatTurnOptions, type RunningTurn } from "@/lib/chat/run-turn";
 import { flushTraces } from "@/lib/tracing/flush";
-import type { MaskingConfig } from "@/lib/tracing/masking";
+import type { MaskingOptions } from "@/lib/tracing/masking";
 import { installTracing } from "@/lib/tracing/register";
 
 /** Installs the production tracing setup (registerOTel + our chain) with an in-memory exporter. */
-export function installInMemoryTracing(masking: MaskingConfig): InMemorySpanExporter {
+export function installInMemoryTracing(
+  masking: MaskingOptions = {},
+  options: { secretsToScrub?: string[] } = {},
+): InMemorySpanExporter {
   const exporter = new InMemorySpanExporter();
-  installTracing({ exporter, projectName: "integration-tests", masking });
+  installTracing({ exporter, projectName: "integration-tests", masking, secretsToScrub: options.secretsToScrub });
   return exporter;
 }
 
@@ -21,7 +23,7 @@ export function newSession(overrides: Partial<ChatSession> = {}): ChatSession {
 
 export function startTurn(
   message: string,
-  options: { session?: ChatSession; history?: HistoryMessage[]; delayMs?: number; maxDurationMs?: number } = {},
+  options: { session?: ChatSession; history?: ChatTurnOptions["history"]; delayMs?: number; maxDurationMs?: number } = {},
 ): RunningTurn & { session: ChatSession; turnId: string } {
   const session = options.session ?? newSession();
   const turnId = crypto.randomUUID();
