@@ -79,8 +79,11 @@ export type AppConfig = {
     collectorEndpoint: string;
     projectName: string;
     apiKey: string | undefined;
-    /** Where people open Phoenix's UI; the collector's address unless told otherwise. */
-    uiUrl: string;
+    /**
+     * Where people open Phoenix's UI ("Open in Phoenix", "View trace"): the collector's
+     * address unless told otherwise; null (no links) when PHOENIX_URL is set but empty.
+     */
+    uiUrl: string | null;
   };
   tracingEnabled: boolean;
   /** The `OPENINFERENCE_HIDE_*` switches that are set (unset ones show everything). */
@@ -135,7 +138,7 @@ export function parseConfig(env: Env): AppConfig {
       collectorEndpoint: stripTrailingSlash(e.PHOENIX_COLLECTOR_ENDPOINT),
       projectName: e.PHOENIX_PROJECT_NAME || "phoenix-session-chat",
       apiKey: e.PHOENIX_API_KEY,
-      uiUrl: stripTrailingSlash(e.PHOENIX_URL ?? e.PHOENIX_COLLECTOR_ENDPOINT),
+      uiUrl: phoenixUiUrl(env.PHOENIX_URL, e.PHOENIX_URL, e.PHOENIX_COLLECTOR_ENDPOINT),
     },
     tracingEnabled: e.TRACING_ENABLED,
     masking: maskingFromEnv(e),
@@ -181,6 +184,15 @@ function maskingFromEnv(e: z.infer<typeof EnvSchema>): MaskingOptions {
   }
   if (e.OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH !== undefined) masking.base64ImageMaxLength = e.OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH;
   return masking;
+}
+
+/**
+ * The links show every visitor where the traces live. `PHOENIX_URL=` (set, but empty)
+ * is how an operator hides them; unlike the other variables, empty is not "unset" here.
+ */
+function phoenixUiUrl(raw: string | undefined, parsed: string | undefined, collectorEndpoint: string): string | null {
+  if (raw !== undefined && raw.trim() === "") return null;
+  return stripTrailingSlash(parsed ?? collectorEndpoint);
 }
 
 function stripTrailingSlash(url: string): string {

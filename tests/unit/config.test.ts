@@ -27,9 +27,18 @@ describe("parseConfig", () => {
   });
 
   it("treats empty variables as unset", () => {
-    const config = parseConfig({ SESSION_SECRET: SECRET, OPENAI_API_KEY: "", PHOENIX_URL: "  " });
+    const config = parseConfig({ SESSION_SECRET: SECRET, OPENAI_API_KEY: "", PHOENIX_API_KEY: " " });
     expect(config.model.kind).toBe("demo");
-    expect(config.phoenix.uiUrl).toBe("http://localhost:6006");
+    expect(config.phoenix.apiKey).toBeUndefined();
+  });
+
+  it("hides the Phoenix links when PHOENIX_URL is set but empty, and links to the collector when it is unset", () => {
+    const endpoint = { SESSION_SECRET: SECRET, PHOENIX_COLLECTOR_ENDPOINT: "https://app.phoenix.arize.com/s/acme/" };
+    expect(parseConfig(endpoint).phoenix.uiUrl).toBe("https://app.phoenix.arize.com/s/acme");
+    expect(parseConfig({ ...endpoint, PHOENIX_URL: "" }).phoenix.uiUrl).toBeNull();
+    expect(parseConfig({ ...endpoint, PHOENIX_URL: "  " }).phoenix.uiUrl).toBeNull();
+    // Hiding the links changes nothing about where spans go.
+    expect(parseConfig({ ...endpoint, PHOENIX_URL: "" }).phoenix.collectorEndpoint).toBe("https://app.phoenix.arize.com/s/acme");
   });
 
   it("reads several comma-separated secrets, newest first, for rotation", () => {
@@ -86,5 +95,28 @@ describe("parseConfig", () => {
     expect(config.phoenix.collectorEndpoint).toBe("http://collector:6006");
     expect(config.phoenix.uiUrl).toBe("https://phoenix.example.com");
     expect(config.tracingEnabled).toBe(false);
+  });
+
+  it("reads the OPENINFERENCE_HIDE_* switches with the same spellings as the other booleans, and passes only those set", () => {
+    const config = parseConfig({
+      SESSION_SECRET: SECRET,
+      OPENINFERENCE_HIDE_INPUTS: "1",
+      OPENINFERENCE_HIDE_OUTPUTS: "on",
+      OPENINFERENCE_HIDE_INPUT_TEXT: "true",
+      OPENINFERENCE_HIDE_LLM_TOOLS: "off",
+      OPENINFERENCE_HIDE_PROMPTS: "0",
+      OPENINFERENCE_HIDE_EMBEDDING_VECTORS: "",
+      OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH: "1000",
+    });
+    expect(config.masking).toEqual({
+      hideInputs: true,
+      hideOutputs: true,
+      hideInputText: true,
+      hideLLMTools: false,
+      hidePrompts: false,
+      base64ImageMaxLength: 1000,
+    });
+    expect(parseConfig({ SESSION_SECRET: SECRET }).masking).toEqual({});
+    expect(() => parseConfig({ SESSION_SECRET: SECRET, OPENINFERENCE_HIDE_OUTPUTS: "yes" })).toThrow(/OPENINFERENCE_HIDE_OUTPUTS/);
   });
 });
