@@ -34,9 +34,9 @@ const KEY_SHAPED: RegExp[] = [
  * A long token of key characters (base64url: letters, digits, `_`, `-`), 32 to 256 long,
  * replaced only if it mixes upper case, lower case and digits. Hex ids (trace ids, span
  * ids, hashes) and UUIDs have no upper case and pass untouched; so do paths (a `/` splits
- * them) and base64 images (thousands of characters long, past the upper bound).
+ * them) and base64 images (thousands of characters long, past the upper bound). `key=<token>` is caught.
  */
-const LONG_TOKEN = /(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_-]{32,256}(?![A-Za-z0-9_+/=-])/g;
+const LONG_TOKEN = /(?<![A-Za-z0-9_+/-])[A-Za-z0-9_-]{32,256}(?![A-Za-z0-9_+/=-])/g;
 
 function looksLikeKey(token: string): boolean {
   return /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token);
