@@ -30,7 +30,15 @@ export function flushOnShutdown(processor: Flushable, options: ShutdownFlushOpti
   const log = options.log ?? console;
   let shuttingDown = false;
 
-  const flush = (): Promise<void> => withTimeout(processor.forceFlush(), timeoutMs).catch(() => undefined);
+  // One flush at a time: a batch processor's second forceFlush resolves at once while the
+  // first one's export is still on the wire, and an exit right then would cut it off.
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    inFlight = inFlight.then(() => processor.forceFlush()).catch(() => undefined);
+    return withTimeout(inFlight, timeoutMs).then((finished) => {
+      if (!finished) log.warn(`[tracing] gave up exporting spans after ${timeoutMs} ms; the collector did not answer`);
+    });
+  };
 
   const onSignal = (signal: NodeJS.Signals) => {
     if (shuttingDown) return;
@@ -67,10 +75,11 @@ function deferExitUntil(beforeExit: () => Promise<void>): void {
   }) as typeof process.exit;
 }
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+/** Resolves true when `promise` settled in time, false when `ms` passed first. */
+function withTimeout(promise: Promise<void>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
