@@ -1,3 +1,4 @@
+import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/feedback/feedback-protocol";
 import { MAX_MESSAGE_CHARS } from "./limits";
 
 /**
@@ -13,6 +14,9 @@ export type ChatErrorCode =
   | "forbidden:conversation"
   | "bad_request:feedback"
   | "forbidden:feedback"
+  | "bad_request:comment_too_long"
+  | "unavailable:feedback"
+  | "disabled:feedback"
   | "unauthorized:model"
   | "rate_limit:model"
   | "timeout:model"
@@ -49,6 +53,15 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
   },
   "forbidden:feedback": {
     message: "This answer belongs to another conversation or user, so it can't be rated here. Your vote was not saved.",
+    retryable: false,
+  },
+  "bad_request:comment_too_long": {
+    message: `Comments can be at most ${MAX_FEEDBACK_COMMENT_CHARS.toLocaleString("en-US")} characters. Shorten it and send again.`,
+    retryable: false,
+  },
+  "unavailable:feedback": { message: "Your feedback was not saved: Phoenix did not answer. Try again.", retryable: true },
+  "disabled:feedback": {
+    message: "Feedback is off on this server: tracing is disabled, so there is nowhere to record it.",
     retryable: false,
   },
   "unauthorized:model": {

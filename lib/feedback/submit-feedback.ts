@@ -1,0 +1,138 @@
+import "server-only";
+import { z } from "zod";
+import { chatErrorPayload, type ChatErrorCode } from "@/lib/chat/chat-error";
+import { openConversationToken, openTurnReceipt } from "@/lib/conversation/conversation-token";
+import type { PhoenixClient, PhoenixFailure, PhoenixResult } from "@/lib/phoenix/rest-client";
+import {
+  conversationFeedbackAnnotation,
+  conversationFeedbackIdentifier,
+  feedbackDeleteFilter,
+  turnFeedbackAnnotation,
+  turnFeedbackIdentifier,
+} from "./feedback-annotations";
+import { MAX_FEEDBACK_COMMENT_CHARS, VOTES, type FeedbackChoice, type FeedbackResult, type Vote } from "./feedback-protocol";
+import type { OutageLog } from "./outage-log";
+import { writeOnceIngested, type WriteWithWaitOptions } from "./write-annotation";
+
+/**
+ * The feedback actions without Next: input in, the caller's user id from the cookie,
+ * a vote written to (or removed from) Phoenix, a typed result out. Nothing is written
+ * unless the conversation token opens for this user and the receipt names that same
+ * conversation and user: the browser can never pick the trace or session it votes on.
+ */
+
+export type FeedbackDeps = {
+  /** null when tracing is off: no traces, nothing to vote on. */
+  phoenix: PhoenixClient | null;
+  projectName: string;
+  /** SESSION_SECRET's secrets, newest first: they seal tokens and receipts. */
+  secrets: readonly string[];
+  outageLog: OutageLog;
+  write?: WriteWithWaitOptions;
+};
+
+const choiceFields = {
+  conversationToken: z.string(),
+  vote: z.enum(VOTES).nullable(),
+  // Its length is checked on its own, for a message that names the limit.
+  comment: z.string().optional(),
+};
+const TurnVoteSchema = z.object({ ...choiceFields, receipt: z.string() }).strict();
+const ConversationRatingSchema = z.object(choiceFields).strict();
+
+type Failed = { ok: false; error: ReturnType<typeof chatErrorPayload> };
+const failed = (code: ChatErrorCode, detail?: string): Failed => ({ ok: false, error: chatErrorPayload(code, detail) });
+
+export async function submitTurnVote(input: unknown, caller: { userId: string }, deps: FeedbackDeps): Promise<FeedbackResult> {
+  const request = parse(TurnVoteSchema, input, deps);
+  if (!request.ok) return request;
+  const { phoenix, value: { conversationToken, receipt, vote, comment } } = request;
+
+  const conversation = await openConversationToken(conversationToken, caller.userId, deps.secrets);
+  if (!conversation.ok) return failed(conversation.code);
+  const turn = await openTurnReceipt(receipt, { sessionId: conversation.sessionId, userId: caller.userId }, deps.secrets);
+  if (!turn.ok) return failed(turn.code);
+
+  const target = { traceId: turn.traceId, userId: caller.userId };
+  const sent =
+    vote === null
+      ? await phoenix.deleteTraceAnnotations(
+          feedbackDeleteFilter(deps.projectName, turnFeedbackIdentifier(caller.userId, turn.traceId)),
+        )
+      : await writeOnceIngested(
+          (options) => phoenix.annotateTraces([turnFeedbackAnnotation(target, choice(vote, comment))], options),
+          deps.write,
+        );
+  return outcome(sent, vote === null, deps.outageLog);
+}
+
+export async function submitConversationRating(
+  input: unknown,
+  caller: { userId: string },
+  deps: FeedbackDeps,
+): Promise<FeedbackResult> {
+  const request = parse(ConversationRatingSchema, input, deps);
+  if (!request.ok) return request;
+  const { phoenix, value: { conversationToken, vote, comment } } = request;
+
+  const conversation = await openConversationToken(conversationToken, caller.userId, deps.secrets);
+  if (!conversation.ok) return failed(conversation.code);
+
+  const target = { sessionId: conversation.sessionId, userId: caller.userId };
+  const sent =
+    vote === null
+      ? await phoenix.deleteSessionAnnotations(
+          feedbackDeleteFilter(deps.projectName, conversationFeedbackIdentifier(caller.userId, conversation.sessionId)),
+        )
+      : await writeOnceIngested(
+          (options) => phoenix.annotateSessions([conversationFeedbackAnnotation(target, choice(vote, comment))], options),
+          deps.write,
+        );
+  return outcome(sent, vote === null, deps.outageLog);
+}
+
+/** Tracing off, wrong shapes, an over-long comment: refused before anything is opened or sent. */
+function parse<T extends { comment?: string | undefined }>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  deps: FeedbackDeps,
+): { ok: true; value: T; phoenix: PhoenixClient } | Failed {
+  const { phoenix } = deps;
+  if (!phoenix) return failed("disabled:feedback");
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return failed("bad_request:malformed", issue ? `${issue.path.join(".") || "request"}: ${issue.message}` : undefined);
+  }
+  if ((parsed.data.comment?.length ?? 0) > MAX_FEEDBACK_COMMENT_CHARS) return failed("bad_request:comment_too_long");
+  return { ok: true, value: parsed.data, phoenix };
+}
+
+function choice(vote: Vote, comment: string | undefined): FeedbackChoice {
+  return comment === undefined ? { vote } : { vote, comment };
+}
+
+function outcome(sent: PhoenixResult<unknown>, isUndo: boolean, log: OutageLog): FeedbackResult {
+  // An undo in a project Phoenix does not have (yet) has nothing to remove: done.
+  if (sent.ok || (isUndo && sent.failure.kind === "not_found")) {
+    log.succeeded();
+    return { ok: true };
+  }
+  log.failed(sent.failure);
+  return failed("unavailable:feedback", userDetail(sent.failure));
+}
+
+/** The message already says what to do; this says why, without the server's internals. */
+function userDetail(failure: PhoenixFailure): string | undefined {
+  switch (failure.kind) {
+    case "unauthorized":
+      return "Phoenix refused the server's API key";
+    case "timeout":
+      return "Phoenix took too long";
+    case "rejected":
+    case "not_found":
+      return `Phoenix refused the request (${failure.status ?? "no status"})`;
+    default:
+      return undefined;
+  }
+}
