@@ -1,29 +1,25 @@
-import type { ChatMessageView } from "./chat-types";
+import type { ChatUIMessage } from "@/lib/chat/chat-message";
 
 /**
- * The conversation lives in the browser's localStorage, one key per session id
- * (README: "Where the history lives"). The server stays stateless, which is
- * what lets the app run unchanged on serverless functions.
+ * The conversation lives in the browser's localStorage as `UIMessage[]`, one key per
+ * session id (README: "Where the history lives"). The server stays stateless, which
+ * is what lets the app run unchanged on serverless functions.
  */
 
-const keyFor = (sessionId: string) => `phoenix-chat:${sessionId}`;
+const keyFor = (sessionId: string) => `phoenix-chat:v2:${sessionId}`;
 
-export function loadHistory(sessionId: string): ChatMessageView[] {
+export function loadHistory(sessionId: string): ChatUIMessage[] {
   try {
     const raw = window.localStorage.getItem(keyFor(sessionId));
     if (!raw) return [];
     const parsed: unknown = JSON.parse(raw);
-    if (!Array.isArray(parsed)) return [];
-    return parsed.filter(isMessageView).map((message) =>
-      // A reload cut this answer off mid-stream: show it as stopped, not as spinning forever.
-      message.status === "streaming" ? { ...message, status: "stopped" } : message,
-    );
+    return Array.isArray(parsed) ? parsed.filter(isStoredMessage).map(settle) : [];
   } catch {
     return [];
   }
 }
 
-export function saveHistory(sessionId: string, messages: ChatMessageView[]): void {
+export function saveHistory(sessionId: string, messages: ChatUIMessage[]): void {
   try {
     window.localStorage.setItem(keyFor(sessionId), JSON.stringify(messages));
   } catch {
@@ -39,13 +35,20 @@ export function forgetHistory(sessionId: string): void {
   }
 }
 
-function isMessageView(value: unknown): value is ChatMessageView {
+/** A reload cut this answer off mid-stream: show it as stopped, not as spinning forever. */
+function settle(message: ChatUIMessage): ChatUIMessage {
+  if (message.role !== "assistant" || message.metadata?.outcome) return message;
+  return { ...message, metadata: { ...message.metadata, outcome: "stopped" } };
+}
+
+/** Stored data is untrusted (another version of the app may have written it): check the shape. */
+function isStoredMessage(value: unknown): value is ChatUIMessage {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
     typeof v.id === "string" &&
     (v.role === "user" || v.role === "assistant") &&
-    typeof v.text === "string" &&
-    (v.status === "streaming" || v.status === "done" || v.status === "stopped" || v.status === "error")
+    Array.isArray(v.parts) &&
+    v.parts.every((p) => typeof p === "object" && p !== null && typeof (p as { type?: unknown }).type === "string")
   );
 }

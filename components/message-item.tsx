@@ -1,53 +1,83 @@
 "use client";
 
-import type { ChatMessageView, ToolCallView } from "./chat-types";
+import { memo, Profiler, type ProfilerOnRenderCallback } from "react";
+import type { ChatMessagePart, ChatUIMessage } from "@/lib/chat/chat-message";
+import { messageText } from "@/lib/chat/chat-message";
 import { MarkdownText } from "./markdown";
 
 type Props = {
-  message: ChatMessageView;
+  message: ChatUIMessage;
+  /** This answer is the one streaming now. */
+  streaming: boolean;
   phoenixUrl: string | null;
   canRetry: boolean;
-  onRetry: (assistantId: string) => void;
+  /** Stable across renders (see chat.tsx), so earlier messages skip re-rendering while one streams. */
+  onRetry: (messageId: string) => void;
 };
 
-export function MessageItem({ message, phoenixUrl, canRetry, onRetry }: Props) {
+/** What the e2e tests and screen readers see: streaming, done, stopped or error. */
+export function messageStatus(message: ChatUIMessage, streaming: boolean) {
+  if (streaming) return "streaming";
+  const outcome = message.metadata?.outcome;
+  // No outcome: a reload cut the answer off mid-stream.
+  return outcome === "failed" ? "error" : outcome === "completed" ? "done" : "stopped";
+}
+
+declare global {
+  interface Window {
+    /** Set by the browser test that proves earlier messages don't re-render while one streams. */
+    __onMessageRender?: (messageId: string) => void;
+  }
+}
+
+/** React calls this only in a profiling build (`next build --profile`, as the e2e tests build). */
+const reportRender: ProfilerOnRenderCallback = (id) => window.__onMessageRender?.(id);
+
+/**
+ * Memoized: while an answer streams, only the streaming message gets new props
+ * (`useChat` keeps the other message objects), so earlier ones skip rendering.
+ * The Profiler sits inside the memo, so it reports exactly the renders that happen.
+ */
+export const MessageItem = memo(function MessageItem(props: Props) {
+  return (
+    <Profiler id={props.message.id} onRender={reportRender}>
+      <MessageBody {...props} />
+    </Profiler>
+  );
+});
+
+function MessageBody({ message, streaming, phoenixUrl, canRetry, onRetry }: Props) {
   if (message.role === "user") {
     return (
       <li className="message message-user" data-testid="user-message">
-        <p className="message-text">{message.text}</p>
+        <p className="message-text">{messageText(message)}</p>
       </li>
     );
   }
-  const waiting = message.status === "streaming" && message.text.length === 0;
+  const status = messageStatus(message, streaming);
+  const error = message.metadata?.error;
+  const traceId = message.metadata?.traceId;
   return (
-    <li className="message message-assistant" data-testid="assistant-message" data-status={message.status}>
-      {message.tools?.map((tool) => <ToolCall key={tool.id} tool={tool} />)}
-      {waiting ? (
-        <p className="thinking" aria-label="Thinking">
-          <span />
-          <span />
-          <span />
-        </p>
-      ) : (
-        <div className="message-text markdown" data-testid="answer-text">
-          <MarkdownText text={message.text} />
-        </div>
-      )}
-      {message.status === "stopped" && <p className="message-note">Stopped.</p>}
-      {message.error && (
-        <div className="message-error" role="alert" data-testid="turn-error" data-code={message.error.code}>
-          <span>{message.error.message}</span>
-          {message.error.retryable && canRetry && (
+    <li className="message message-assistant" data-testid="assistant-message" data-status={status}>
+      {message.parts.map((part, index) => (
+        <MessagePart key={partKey(part, index)} part={part} />
+      ))}
+      {streaming && !message.parts.some((p) => p.type === "text" && p.text.length > 0) && <Thinking />}
+      {status === "stopped" && <p className="message-note">Stopped.</p>}
+      {status === "error" && error && (
+        <div className="message-error" role="alert" data-testid="turn-error" data-code={error.code}>
+          <span>{error.message}</span>
+          {error.retryable && canRetry && (
             <button type="button" onClick={() => onRetry(message.id)}>
               Retry
             </button>
           )}
         </div>
       )}
-      {phoenixUrl && message.traceId && message.status !== "streaming" && (
+      {phoenixUrl && traceId && !streaming && (
         <a
           className="trace-link"
-          href={`${phoenixUrl}/redirects/traces/${message.traceId}`}
+          href={`${phoenixUrl}/redirects/traces/${traceId}`}
           target="_blank"
           rel="noopener noreferrer"
           data-testid="trace-link"
@@ -59,13 +89,44 @@ export function MessageItem({ message, phoenixUrl, canRetry, onRetry }: Props) {
   );
 }
 
-function ToolCall({ tool }: { tool: ToolCallView }) {
-  const state = tool.error ? `failed: ${tool.error}` : tool.output === undefined ? "running…" : summarize(tool.output);
+/** Shown before the first word of an answer arrives. */
+export function Thinking() {
   return (
-    <p className="tool-call" data-testid="tool-call">
-      <span className="tool-name">{tool.name}</span>({summarize(tool.input)}) → {state}
+    <p className="thinking" aria-label="Thinking">
+      <span />
+      <span />
+      <span />
     </p>
   );
+}
+
+/** Each step's text stays its own part; tool calls render from their tool parts. */
+function MessagePart({ part }: { part: ChatMessagePart }) {
+  if (part.type === "text") {
+    return part.text.length === 0 ? null : (
+      <div className="message-text markdown" data-testid="answer-text">
+        <MarkdownText text={part.text} />
+      </div>
+    );
+  }
+  if (part.type === "tool-get_current_time") {
+    const state =
+      part.state === "output-error"
+        ? `failed: ${part.errorText}`
+        : part.state === "output-available"
+          ? summarize(part.output)
+          : "running…";
+    return (
+      <p className="tool-call" data-testid="tool-call" data-state={part.state}>
+        <span className="tool-name">get_current_time</span>({summarize(part.input ?? {})}) → {state}
+      </p>
+    );
+  }
+  return null;
+}
+
+function partKey(part: ChatMessagePart, index: number): string {
+  return "toolCallId" in part ? part.toolCallId : `${part.type}-${index}`;
 }
 
 function summarize(value: unknown): string {

@@ -5,45 +5,28 @@ import { after } from "next/server";
 import { z } from "zod";
 import { chatModel } from "@/lib/ai/model";
 import { stopTurn } from "@/lib/chat/active-turns";
-import { chatErrorPayload } from "@/lib/chat/chat-error";
-import { checkMessage, MAX_ANSWER_CHARS, MAX_HISTORY_MESSAGES } from "@/lib/chat/limits";
+import { ChatError, chatErrorPayload } from "@/lib/chat/chat-error";
 import { runChatTurn } from "@/lib/chat/run-turn";
 import type { ActionFailed, TurnRequest, TurnResult } from "@/lib/chat/turn-protocol";
+import { parseTurnMessages } from "@/lib/chat/turn-request";
 import { loadConfig } from "@/lib/config";
 import { requireSession } from "@/lib/session/current-session";
 import { flushTraces } from "@/lib/tracing/flush";
 
 /**
  * A chat turn is a Server Action that returns a stream: React sends the AI SDK's
- * UI chunks to the browser as the model produces them. Who is asking comes from
- * the session cookie only, never from the request body.
+ * UI chunks to the browser as the model produces them (the browser's `useChat`
+ * reads them through `ServerActionChatTransport`). Who is asking comes from the
+ * session cookie only, never from the request body.
  */
 
-const TurnRequestSchema = z
-  .object({
-    // The length is checked below, to give "too long" its own message.
-    message: z.string(),
-    history: z
-      .array(
-        z
-          .object({
-            role: z.enum(["user", "assistant"]),
-            content: z.string().max(MAX_ANSWER_CHARS),
-          })
-          .strict(),
-      )
-      .max(MAX_HISTORY_MESSAGES),
-  })
-  .strict();
+const TurnRequestSchema = z.object({ messages: z.unknown() }).strict();
 
 export async function sendChatTurn(request: TurnRequest): Promise<TurnResult> {
   try {
-    const parsed = TurnRequestSchema.safeParse(request as unknown);
-    if (!parsed.success) return failed("bad_request:malformed", z.prettifyError(parsed.error).split("\n")[0]);
-    const { message, history } = parsed.data;
-    const problem = checkMessage(message);
-    if (problem === "empty") return failed("bad_request:empty_message");
-    if (problem === "too_long") return failed("bad_request:message_too_long");
+    const envelope = TurnRequestSchema.safeParse(request as unknown);
+    if (!envelope.success) return failed("bad_request:malformed", "expected { messages }");
+    const { message, history } = await parseTurnMessages(envelope.data.messages);
 
     const { session } = await requireSession();
     const config = loadConfig();
@@ -56,8 +39,9 @@ export async function sendChatTurn(request: TurnRequest): Promise<TurnResult> {
         await flushTraces();
       });
     }
-    return { ok: true, turnId, traceId: turn.traceId, session, stream: turn.stream };
+    return { ok: true, turnId, session, stream: turn.stream };
   } catch (error) {
+    if (error instanceof ChatError) return { ok: false, error: error.toPayload() };
     console.error("[chat] turn could not start:", error);
     return failed("internal:server");
   }
@@ -69,7 +53,7 @@ export async function stopChatTurn(request: { turnId: string }): Promise<{ ok: t
   const parsed = StopRequestSchema.safeParse(request as unknown);
   if (!parsed.success) return failed("bad_request:malformed", "turnId must be a UUID");
   const { session } = await requireSession();
-  return { ok: true, stopped: stopTurn(parsed.data.turnId, session.sessionId) };
+  return { ok: true, stopped: stopTurn(parsed.data.turnId, session.userId) };
 }
 
 function failed(code: Parameters<typeof chatErrorPayload>[0], detail?: string): ActionFailed {

@@ -9,6 +9,7 @@ export type ChatErrorCode =
   | "bad_request:empty_message"
   | "bad_request:message_too_long"
   | "bad_request:malformed"
+  | "bad_request:too_large"
   | "bad_request:tier"
   | "bad_request:conversation"
   | "forbidden:conversation"
@@ -19,12 +20,20 @@ export type ChatErrorCode =
   | "disabled:feedback"
   | "unauthorized:model"
   | "rate_limit:model"
+  | "rate_limit:turns"
+  | "rate_limit:concurrent"
   | "timeout:model"
   | "unavailable:model"
   | "internal:server"
   | "offline:network";
 
-export type ChatErrorPayload = { code: ChatErrorCode; message: string; retryable: boolean };
+export type ChatErrorPayload = {
+  code: ChatErrorCode;
+  message: string;
+  retryable: boolean;
+  /** When sending again can succeed (the turn limits say), so the UI can show it. */
+  retryAfterSeconds?: number;
+};
 
 const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> = {
   "bad_request:empty_message": { message: "Type a message before sending.", retryable: false },
@@ -34,6 +43,11 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
   },
   "bad_request:malformed": {
     message: "The app sent a request the server could not read. Reload the page and try again.",
+    retryable: false,
+  },
+  "bad_request:too_large": {
+    message:
+      "This conversation is too long to send in one request. Start a new conversation, or delete earlier messages, and send again.",
     retryable: false,
   },
   "bad_request:tier": { message: "That tier does not exist. Pick one from the list.", retryable: false },
@@ -72,6 +86,15 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
     message: "The model provider is rate limiting us (429). Wait a few seconds, then retry.",
     retryable: true,
   },
+  // The real text is written per refusal (lib/limits/describe-refusal.ts): why, when, what the other tier allows.
+  "rate_limit:turns": {
+    message: "You have used all the turns your tier allows for now. Wait a while, then send again.",
+    retryable: false,
+  },
+  "rate_limit:concurrent": {
+    message: "Too many of your answers are being written at once. Wait for one to finish, or stop it, then send again.",
+    retryable: false,
+  },
   "timeout:model": { message: "The model took too long to answer. Retry in a moment.", retryable: true },
   "unavailable:model": { message: "The model provider failed to answer. Retry in a moment.", retryable: true },
   "internal:server": {
@@ -87,16 +110,23 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
 export class ChatError extends Error {
   override name = "ChatError";
   readonly retryable: boolean;
+  readonly retryAfterSeconds: number | undefined;
+  /** `options.message` replaces the code's standard text when it is written at run time (a turn limit's refusal). */
   constructor(
     readonly code: ChatErrorCode,
     detail?: string,
+    options: { message?: string; retryAfterSeconds?: number } = {},
   ) {
-    super(detail ? `${MESSAGES[code].message} (${detail})` : MESSAGES[code].message);
+    const message = options.message ?? MESSAGES[code].message;
+    super(detail ? `${message} (${detail})` : message);
     this.retryable = MESSAGES[code].retryable;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   toPayload(): ChatErrorPayload {
-    return { code: this.code, message: this.message, retryable: this.retryable };
+    const payload: ChatErrorPayload = { code: this.code, message: this.message, retryable: this.retryable };
+    if (this.retryAfterSeconds !== undefined) payload.retryAfterSeconds = this.retryAfterSeconds;
+    return payload;
   }
 }
 

@@ -3,11 +3,18 @@
  * (to say no for real). Plain constants so the client bundle stays free of zod.
  */
 export const MAX_MESSAGE_CHARS = 4_000;
-/** Answers can be longer than questions; this bounds what a client may replay as history. */
+/** Answers can be longer than questions; this bounds one text part a client may replay as history. */
 export const MAX_ANSWER_CHARS = 20_000;
 export const MAX_HISTORY_MESSAGES = 200;
 /** How much of the history the model sees; older turns stay on screen but leave the prompt. */
 export const MODEL_CONTEXT_MESSAGES = 40;
+/**
+ * What one turn may send as history, in bytes of JSON. Counted in bytes, not characters:
+ * 4,000 CJK characters are 12,000 bytes, and Next refuses an action body over its
+ * `serverActions.bodySizeLimit` before our code runs. The browser trims the oldest
+ * messages to stay under this; the server refuses more with a typed error.
+ */
+export const MAX_HISTORY_BYTES = 512 * 1024;
 
 export type MessageProblem = "empty" | "too_long";
 
@@ -15,4 +22,9 @@ export function checkMessage(text: string): MessageProblem | null {
   if (text.trim().length === 0) return "empty";
   if (text.length > MAX_MESSAGE_CHARS) return "too_long";
   return null;
+}
+
+/** UTF-8 bytes of a value's JSON, as it crosses the wire. */
+export function jsonBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
 }

@@ -9,7 +9,6 @@ import { registerTurn } from "./active-turns";
 import { ChatError } from "./chat-error";
 import { MODEL_CONTEXT_MESSAGES } from "./limits";
 import { chatErrorFromProvider } from "./provider-errors";
-import type { HistoryMessage } from "./turn-protocol";
 
 /**
  * One chat turn, top to bottom:
@@ -22,8 +21,10 @@ import type { HistoryMessage } from "./turn-protocol";
 export type ChatTurnOptions = {
   turnId: string;
   session: ChatSession;
+  /** The user's new words: the turn span's input and the prompt's last message. */
   message: string;
-  history: HistoryMessage[];
+  /** The conversation before it, as model messages (see lib/chat/turn-request.ts). */
+  history: ModelMessage[];
   model: LanguageModel;
   /** A turn nobody reads or stops still ends: after this long it is aborted as a timeout. */
   maxDurationMs?: number;
@@ -50,7 +51,8 @@ export function runChatTurn(request: ChatTurnOptions): RunningTurn {
 
 function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
   const controller = new AbortController();
-  const unregister = registerTurn(request.turnId, request.session.sessionId, controller);
+  // Keyed by user, not conversation: a Stop from the tab that started the turn works whatever other tabs did.
+  const unregister = registerTurn(request.turnId, request.session.userId, controller);
   const timeout = setTimeout(
     () => controller.abort(new DOMException("The turn took too long", "TimeoutError")),
     request.maxDurationMs ?? DEFAULT_MAX_TURN_MS,
@@ -77,6 +79,8 @@ function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
   const chunks = toUIMessageStream({
     stream: result.stream,
     onError: (error) => JSON.stringify(chatErrorFromProvider(error).toPayload()),
+    // The trace id reaches the browser with the message itself: "View trace" and feedback use it.
+    messageMetadata: ({ part }) => (part.type === "start" ? { traceId: turn.traceId } : undefined),
   }).getReader();
 
   const timedOut = () => {
@@ -132,7 +136,6 @@ function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
   return { traceId: turn.traceId, stream, finished };
 }
 
-function toModelMessages(history: HistoryMessage[], message: string): ModelMessage[] {
-  const recent = history.slice(-MODEL_CONTEXT_MESSAGES);
-  return [...recent.map((m): ModelMessage => ({ role: m.role, content: m.content })), { role: "user", content: message }];
+function toModelMessages(history: ModelMessage[], message: string): ModelMessage[] {
+  return [...history.slice(-MODEL_CONTEXT_MESSAGES), { role: "user", content: message }];
 }

@@ -91,23 +91,30 @@ test.describe("the session", () => {
     await expect(answers(page).nth(1)).toContainText("Europe/Paris");
   });
 
-  test("a very long conversation still sends: the browser sends only the recent history", async ({ page }) => {
+  test("a very long conversation still sends: the browser sends only the recent history that fits, in bytes", async ({ page }) => {
     await page.goto("/");
     const sessionId = await sessionIdOf(page);
+    const requestBytes: number[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.headers()["next-action"]) requestBytes.push(request.postDataBuffer()?.length ?? 0);
+    });
     await page.evaluate((key) => {
-      const messages = Array.from({ length: 250 }, (_, i) => ({
-        id: `m${i}`,
-        role: i % 2 ? "assistant" : "user",
-        // One answer far over the server's per-message bound.
-        text: i === 201 ? "long ".repeat(5_000) : `message ${i}`,
-        status: "done",
-      }));
+      // 250 messages; among them 20 questions of 4,000 CJK characters (12 KB each) with
+      // 20,000-character answers: about 2 MB of history, far over Next's 1 MB body limit.
+      const messages = Array.from({ length: 250 }, (_, i) => {
+        const user = i % 2 === 0;
+        const big = i >= 200 && i < 240;
+        const text = big ? (user ? "問".repeat(4_000) : "答".repeat(20_000)) : `message ${i}`;
+        return { id: `m${i}`, role: user ? "user" : "assistant", parts: [{ type: "text", text }], metadata: user ? undefined : { outcome: "completed" } };
+      });
       localStorage.setItem(key, JSON.stringify(messages));
-    }, `phoenix-chat:${sessionId}`);
+    }, `phoenix-chat:v2:${sessionId}`);
     await page.reload();
     await expect(page.getByTestId("user-message")).toHaveCount(125);
     const answer = await sendAndWait(page, "Still there?");
     await expect(answer.getByTestId("turn-error")).toHaveCount(0);
+    await expect(answer.getByTestId("answer-text")).toContainText("Still there?");
+    expect(Math.max(...requestBytes)).toBeLessThan(1024 * 1024);
   });
 
   test("the tier can be changed from the panel and sticks", async ({ page }) => {
@@ -215,8 +222,8 @@ test.describe("bad input", () => {
     // Rewrite the action's arguments on the wire into something the server must refuse.
     await page.route("**/*", async (route) => {
       const request = route.request();
-      if (request.method() === "POST" && request.headers()["next-action"] && request.postData()?.includes('"message"')) {
-        return route.continue({ postData: JSON.stringify([{ message: 42, history: "nope" }]) });
+      if (request.method() === "POST" && request.headers()["next-action"] && request.postData()?.includes('"messages"')) {
+        return route.continue({ postData: JSON.stringify([{ messages: [{ id: "1", role: "user", parts: [{ type: "text", text: 42 }] }] }]) });
       }
       return route.continue();
     });

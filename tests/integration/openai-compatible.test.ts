@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { maskingConfigFromEnv } from "@/lib/tracing/masking";
+import { resolveMaskingConfig } from "@/lib/tracing/masking";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { chatModel } from "@/lib/ai/model";
 import { parseConfig } from "@/lib/config";
@@ -32,7 +32,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 
 beforeAll(async () => {
   vi.spyOn(console, "warn").mockImplementation(() => undefined);
-  exporter = installInMemoryTracing(maskingConfigFromEnv());
+  exporter = installInMemoryTracing(resolveMaskingConfig());
   server = createServer(async (request, response) => {
     const body = JSON.parse(await readBody(request)) as Seen["body"];
     seen.push({ path: request.url ?? "", authorization: request.headers.authorization, body });

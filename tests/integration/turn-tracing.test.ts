@@ -1,5 +1,5 @@
 import { trace } from "@opentelemetry/api";
-import { maskingConfigFromEnv } from "@/lib/tracing/masking";
+import { resolveMaskingConfig } from "@/lib/tracing/masking";
 import { beforeAll, describe, expect, it } from "vitest";
 import { activeTurnCount, stopTurn } from "@/lib/chat/active-turns";
 import { DEMO_MODEL_ID } from "@/lib/ai/demo-model";
@@ -20,7 +20,7 @@ import {
 let exporter: ReturnType<typeof installInMemoryTracing>;
 
 beforeAll(() => {
-  exporter = installInMemoryTracing(maskingConfigFromEnv());
+  exporter = installInMemoryTracing(resolveMaskingConfig());
 });
 
 describe("a traced chat turn (demo model, tool call, streaming)", () => {

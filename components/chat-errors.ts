@@ -1,0 +1,26 @@
+import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
+import { ChatRequestError } from "./server-action-transport";
+
+/**
+ * What the user sees for whatever `useChat` reports as an error: our typed failure
+ * (returned by the action, or sent mid-stream as an `error` chunk whose text is the
+ * payload's JSON), a lost connection, or anything else as a server failure.
+ */
+export function chatErrorFrom(error: unknown): ChatErrorPayload {
+  if (error instanceof ChatRequestError) return error.payload;
+  if (error instanceof TypeError && /fetch|network|load failed/i.test(error.message)) return chatErrorPayload("offline:network");
+  if (error instanceof Error) return parseErrorText(error.message) ?? chatErrorPayload("internal:server");
+  return chatErrorPayload("internal:server");
+}
+
+function parseErrorText(text: string): ChatErrorPayload | null {
+  try {
+    const parsed = JSON.parse(text) as Partial<ChatErrorPayload>;
+    if (typeof parsed.code === "string" && typeof parsed.message === "string") {
+      return { code: parsed.code, message: parsed.message, retryable: parsed.retryable !== false };
+    }
+  } catch {
+    // Not one of ours.
+  }
+  return null;
+}
