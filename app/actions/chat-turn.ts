@@ -12,6 +12,7 @@ import { parseTurnMessages } from "@/lib/chat/turn-request";
 import { loadConfig } from "@/lib/config";
 import { requireSession } from "@/lib/session/current-session";
 import { flushTraces } from "@/lib/tracing/flush";
+import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
 
 /**
  * A chat turn is a Server Action that returns a stream: React sends the AI SDK's
@@ -31,7 +32,8 @@ export async function sendChatTurn(request: TurnRequest): Promise<TurnResult> {
     const { session } = await requireSession();
     const config = loadConfig();
     const turnId = randomUUID();
-    const turn = runChatTurn({ turnId, session, message, history, model: chatModel(config.model) });
+    const scrub = createSecretScrubber([config.model.kind === "openai" ? config.model.apiKey : undefined, config.phoenix.apiKey]);
+    const turn = runChatTurn({ turnId, session, message, history, model: chatModel(config.model), scrub });
     if (config.flushEachTurn) {
       // Runs once the streamed response has ended, and keeps a serverless function alive until the spans are out.
       after(async () => {

@@ -4,7 +4,9 @@ import { CHAT_INSTRUCTIONS } from "@/lib/ai/instructions";
 import { chatTools } from "@/lib/ai/tools";
 import type { ChatSession } from "@/lib/session/chat-session";
 import { usingAttributes, usingSession } from "@/lib/tracing/context-attributes";
+import { createSecretScrubber, type SecretScrubber } from "@/lib/tracing/secret-scrubber";
 import { traceTurn, type TurnEnding, type TurnSpan } from "@/lib/tracing/turn-span";
+import { traceUIMessageStream } from "@/lib/tracing/ui-message-stream";
 import { registerTurn } from "./active-turns";
 import { ChatError } from "./chat-error";
 import { MODEL_CONTEXT_MESSAGES } from "./limits";
@@ -28,6 +30,8 @@ export type ChatTurnOptions = {
   model: LanguageModel;
   /** A turn nobody reads or stops still ends: after this long it is aborted as a timeout. */
   maxDurationMs?: number;
+  /** Takes secrets out of error text before it is logged (default: key-shaped strings only). */
+  scrub?: SecretScrubber;
 };
 
 export type RunningTurn = {
@@ -53,15 +57,8 @@ function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
   const controller = new AbortController();
   // Keyed by user, not conversation: a Stop from the tab that started the turn works whatever other tabs did.
   const unregister = registerTurn(request.turnId, request.session.userId, controller);
-  const timeout = setTimeout(
-    () => controller.abort(new DOMException("The turn took too long", "TimeoutError")),
-    request.maxDurationMs ?? DEFAULT_MAX_TURN_MS,
-  );
-  let answer = "";
+  const scrub = request.scrub ?? createSecretScrubber();
   let failure: unknown;
-  let stoppedByReader = false;
-  let settle!: (ending: TurnEnding) => void;
-  const finished = new Promise<TurnEnding>((resolve) => (settle = resolve));
 
   const result = streamText({
     model: request.model,
@@ -73,7 +70,8 @@ function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
     telemetry: { functionId: "chat" },
     onError: ({ error }) => {
       failure = error;
-      console.warn(`[chat] turn ${request.turnId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      // Provider errors can echo the API key: the log gets the scrubbed text (the spans are scrubbed at export).
+      console.warn(`[chat] turn ${request.turnId} failed: ${scrub(error instanceof Error ? error.message : String(error))}`);
     },
   });
   const chunks = toUIMessageStream({
@@ -81,59 +79,16 @@ function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
     onError: (error) => JSON.stringify(chatErrorFromProvider(error).toPayload()),
     // The trace id reaches the browser with the message itself: "View trace" and feedback use it.
     messageMetadata: ({ part }) => (part.type === "start" ? { traceId: turn.traceId } : undefined),
-  }).getReader();
-
-  const timedOut = () => {
-    const reason: unknown = controller.signal.reason;
-    return reason instanceof DOMException && reason.name === "TimeoutError";
-  };
-  const ending = (): TurnEnding => {
-    if (failure === undefined && timedOut()) failure = controller.signal.reason;
-    if (failure !== undefined) return { outcome: "failed", output: answer, error: failure };
-    if (stoppedByReader || controller.signal.aborted) return { outcome: "stopped", output: answer };
-    return { outcome: "completed", output: answer };
-  };
-  const finish = () => {
-    if (turn.ended) return;
-    clearTimeout(timeout);
-    unregister();
-    const end = ending();
-    turn.end(end);
-    settle(end);
-  };
-
-  const stream = new ReadableStream<UIMessageChunk>({
-    async pull(output) {
-      try {
-        const { done, value } = await chunks.read();
-        if (done) {
-          finish();
-          output.close();
-          return;
-        }
-        if (value.type === "text-delta") answer += value.delta;
-        // The SDK reports our time limit as an abort; the user should see a timeout, with Retry.
-        if (value.type === "abort" && timedOut()) {
-          output.enqueue({ type: "error", errorText: JSON.stringify(new ChatError("timeout:model").toPayload()) });
-        } else {
-          output.enqueue(value);
-        }
-      } catch (error) {
-        failure ??= error;
-        finish();
-        output.error(error);
-      }
-    },
-    cancel(reason) {
-      // The browser stopped reading (Stop, closed tab): stop generating too.
-      stoppedByReader = true;
-      controller.abort(reason);
-      void chunks.cancel(reason).catch(() => undefined);
-      finish();
-    },
   });
-
-  return { traceId: turn.traceId, stream, finished };
+  const traced = traceUIMessageStream(turn, chunks, {
+    abortController: controller,
+    timeoutMs: request.maxDurationMs ?? DEFAULT_MAX_TURN_MS,
+    failure: () => failure,
+    // The SDK reports our time limit as an abort; the user should see a timeout, with Retry.
+    timeoutChunk: { type: "error", errorText: JSON.stringify(new ChatError("timeout:model").toPayload()) },
+  });
+  void traced.finished.then(unregister);
+  return { traceId: turn.traceId, stream: traced.stream, finished: traced.finished };
 }
 
 function toModelMessages(history: ModelMessage[], message: string): ModelMessage[] {

@@ -141,7 +141,7 @@ describe("how a turn ends", () => {
       if (value?.type === "text-delta") text += value.delta;
     }
     expect(stopTurn(turn.turnId, "someone-else")).toBe(false);
-    expect(stopTurn(turn.turnId, turn.session.sessionId)).toBe(true);
+    expect(stopTurn(turn.turnId, turn.session.userId)).toBe(true);
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
