@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePhoenixInstalled } from "./phoenix-install";
+import { ensurePhoenixInstalled } from "../../../scripts/phoenix/install";
+import { phoenixServeEnv } from "../../../scripts/phoenix/serve";
 import { freePort, startProcess, stopProcessGroup, waitForHttp } from "./processes";
 
 /** How to run one Phoenix server: loopback only, nothing that reaches the internet. */
@@ -17,16 +18,7 @@ export async function startPhoenix(spec: PhoenixServerSpec): Promise<number> {
   const child = startProcess(
     spec.executable,
     ["serve"],
-    {
-      ...process.env,
-      PHOENIX_HOST: "127.0.0.1",
-      PHOENIX_PORT: String(spec.port),
-      PHOENIX_GRPC_PORT: String(spec.grpcPort),
-      PHOENIX_WORKING_DIR: spec.workingDir,
-      PHOENIX_TELEMETRY_ENABLED: "false",
-      PHOENIX_ALLOW_EXTERNAL_RESOURCES: "false",
-      PHOENIX_DISABLE_AGENT_ASSISTANT: "true",
-    },
+    phoenixServeEnv({ host: "127.0.0.1", port: spec.port, grpcPort: spec.grpcPort, workingDir: spec.workingDir }),
     spec.logFile,
   );
   if (!child.pid) throw new Error(`could not start ${spec.executable}`);
