@@ -1,0 +1,305 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { sealConversationToken, sealTurnReceipt } from "@/lib/conversation/conversation-token";
+import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/feedback/feedback-protocol";
+import { createOutageLog } from "@/lib/feedback/outage-log";
+import { submitConversationRating, submitTurnVote, type FeedbackDeps } from "@/lib/feedback/submit-feedback";
+import { createPhoenixClient } from "@/lib/phoenix/rest-client";
+import { startFakePhoenix, type FakePhoenix } from "./support/fake-phoenix";
+
+/**
+ * The feedback actions' logic (everything but reading the cookie) against a local
+ * Phoenix: what lands on which trace or session, and what is refused with nothing sent.
+ */
+
+const SECRETS = ["s".repeat(32)];
+const PROJECT = "phoenix-session-chat";
+const log = { warn: vi.fn(), info: vi.fn() };
+
+let phoenix: FakePhoenix;
+let deps: FeedbackDeps;
+
+beforeAll(async () => {
+  phoenix = await startFakePhoenix({ projectName: PROJECT, apiKey: "px-key" });
+});
+afterAll(() => phoenix.close());
+beforeEach(() => {
+  phoenix.respondWith(null);
+  phoenix.stopAnswering(false);
+  phoenix.requests.length = 0;
+  log.warn.mockClear();
+  log.info.mockClear();
+  deps = {
+    phoenix: createPhoenixClient({ baseUrl: phoenix.url, apiKey: "px-key", timeoutMs: 300 }),
+    projectName: PROJECT,
+    secrets: SECRETS,
+    outageLog: createOutageLog(log),
+    write: { retryDelaysMs: [0, 0], flushTraces: async () => undefined },
+  };
+});
+
+const traceId = () => randomBytes(16).toString("hex");
+
+/** A user with a conversation and one answered turn, as the app hands them out. */
+async function aTurn(options: { ingested?: boolean } = { ingested: true }) {
+  const userId = randomUUID();
+  const sessionId = randomUUID();
+  const trace = traceId();
+  if (options.ingested) phoenix.ingest({ traceId: trace, sessionId });
+  return {
+    userId,
+    sessionId,
+    traceId: trace,
+    conversationToken: await sealConversationToken({ sessionId, userId }, SECRETS),
+    receipt: await sealTurnReceipt({ traceId: trace, sessionId, userId }, SECRETS),
+  };
+}
+
+describe("a vote on an answer", () => {
+  it("lands on the turn's trace as Phoenix's own user_feedback annotation", async () => {
+    const turn = await aTurn();
+    const result = await submitTurnVote(
+      { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "negative", comment: "  Wrong city.  " },
+      { userId: turn.userId },
+      deps,
+    );
+    expect(result).toEqual({ ok: true });
+    expect(phoenix.requests).toHaveLength(1);
+    expect(phoenix.requests[0]!.path).toBe("/v1/trace_annotations");
+    expect(phoenix.requests[0]!.body).toEqual({
+      data: [
+        {
+          trace_id: turn.traceId,
+          name: "user_feedback",
+          annotator_kind: "HUMAN",
+          result: { label: "negative", score: 0, explanation: "Wrong city." },
+          identifier: `user:${turn.userId}:trace:${turn.traceId}`,
+          metadata: { user_id: turn.userId },
+        },
+      ],
+    });
+    // Never the root span as well: that shows the vote twice (phoenix #14189).
+    expect(phoenix.requests.some((r) => r.path.includes("span_annotations"))).toBe(false);
+  });
+
+  it("changed, updates the one annotation; undone, removes it and no one else's", async () => {
+    const turn = await aTurn();
+    const other = await aTurn();
+    const vote = (t: typeof turn, v: "positive" | "negative" | null, comment?: string) =>
+      submitTurnVote({ conversationToken: t.conversationToken, receipt: t.receipt, vote: v, comment }, { userId: t.userId }, deps);
+
+    await vote(turn, "negative", "Too long");
+    await vote(other, "negative");
+    expect(await vote(turn, "positive")).toEqual({ ok: true });
+    const after = phoenix.traceAnnotations(turn.traceId);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.result).toEqual({ label: "positive", score: 1, explanation: null });
+
+    expect(await vote(turn, null)).toEqual({ ok: true });
+    expect(phoenix.requests.at(-1)).toMatchObject({ method: "DELETE", path: `/v1/projects/${PROJECT}/trace_annotations` });
+    expect(Object.fromEntries(phoenix.requests.at(-1)!.query)).toMatchObject({
+      name: "user_feedback",
+      identifier: `user:${turn.userId}:trace:${turn.traceId}`,
+      annotator_kind: "HUMAN",
+    });
+    expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(0);
+    expect(phoenix.traceAnnotations(other.traceId)).toHaveLength(1);
+  });
+
+  it("right after the answer: sends our spans, writes once the trace is in, so an undo cannot be overtaken", async () => {
+    const turn = await aTurn({ ingested: false });
+    const flushTraces = vi.fn(async () => phoenix.ingest({ traceId: turn.traceId, sessionId: turn.sessionId }));
+    const d = { ...deps, write: { retryDelaysMs: [0], flushTraces } };
+    const vote = (v: "positive" | null) =>
+      submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: v }, { userId: turn.userId }, d);
+
+    expect(await vote("positive")).toEqual({ ok: true });
+    expect(flushTraces).toHaveBeenCalledOnce();
+    expect(phoenix.requests.map((r) => r.query.get("sync"))).toEqual(["true", "true"]);
+    expect(phoenix.queued()).toBe(0);
+    await vote(null);
+    // Whatever Phoenix still had queued lands now: nothing may bring the vote back.
+    phoenix.ingest({ traceId: turn.traceId });
+    expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(0);
+  });
+
+  it("falls back to Phoenix's queue when the trace is still not there, and the vote lands once it is", async () => {
+    const turn = await aTurn({ ingested: false });
+    const result = await submitTurnVote(
+      { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" },
+      { userId: turn.userId },
+      deps,
+    );
+    expect(result).toEqual({ ok: true });
+    expect(phoenix.requests.map((r) => r.query.get("sync"))).toEqual(["true", "true", "true", "false"]);
+    expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(0);
+    phoenix.ingest({ traceId: turn.traceId });
+    expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(1);
+  });
+});
+
+describe("refused, with nothing sent to Phoenix", () => {
+  it("a conversation token of another user", async () => {
+    const victim = await aTurn();
+    const attacker = randomUUID();
+    const result = await submitTurnVote(
+      { conversationToken: victim.conversationToken, receipt: victim.receipt, vote: "negative" },
+      { userId: attacker },
+      deps,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: "forbidden:conversation", retryable: false } });
+    expect(phoenix.requests).toHaveLength(0);
+  });
+
+  it("a receipt from another conversation, even of the same user", async () => {
+    const turn = await aTurn();
+    const elsewhere = await sealTurnReceipt({ traceId: traceId(), sessionId: randomUUID(), userId: turn.userId }, SECRETS);
+    const result = await submitTurnVote(
+      { conversationToken: turn.conversationToken, receipt: elsewhere, vote: "positive" },
+      { userId: turn.userId },
+      deps,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: "forbidden:feedback" } });
+    expect(phoenix.requests).toHaveLength(0);
+  });
+
+  it("a forged receipt, a bare trace id, a receipt sealed with a secret the server does not have", async () => {
+    const turn = await aTurn();
+    const foreignSecret = await sealTurnReceipt(
+      { traceId: turn.traceId, sessionId: turn.sessionId, userId: turn.userId },
+      ["x".repeat(32)],
+    );
+    for (const receipt of [`${turn.receipt.slice(0, -4)}AAAA`, turn.traceId, foreignSecret]) {
+      const result = await submitTurnVote(
+        { conversationToken: turn.conversationToken, receipt, vote: "positive" },
+        { userId: turn.userId },
+        deps,
+      );
+      expect(result).toMatchObject({ ok: false, error: { code: "bad_request:feedback" } });
+    }
+    expect(phoenix.requests).toHaveLength(0);
+  });
+
+  it("a comment over the limit, with a message that names it", async () => {
+    const turn = await aTurn();
+    const result = await submitTurnVote(
+      { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "negative", comment: "x".repeat(MAX_FEEDBACK_COMMENT_CHARS + 1) },
+      { userId: turn.userId },
+      deps,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: "bad_request:comment_too_long", retryable: false } });
+    if (!result.ok) expect(result.error.message).toContain("1,000 characters");
+    expect(phoenix.requests).toHaveLength(0);
+  });
+
+  it("an unknown label, wrong types, extra fields", async () => {
+    const turn = await aTurn();
+    const base = { conversationToken: turn.conversationToken, receipt: turn.receipt };
+    for (const input of [
+      { ...base, vote: "meh" },
+      { ...base, vote: 1 },
+      { ...base, vote: "positive", comment: 42 },
+      { ...base, receipt: undefined, vote: "positive" },
+      { ...base, vote: "positive", traceId: turn.traceId },
+      null,
+      "positive",
+    ]) {
+      const result = await submitTurnVote(input, { userId: turn.userId }, deps);
+      expect(result).toMatchObject({ ok: false, error: { code: "bad_request:malformed" } });
+    }
+    expect(phoenix.requests).toHaveLength(0);
+  });
+
+  it("anything, when tracing is off", async () => {
+    const turn = await aTurn();
+    const result = await submitTurnVote(
+      { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" },
+      { userId: turn.userId },
+      { ...deps, phoenix: null },
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: "disabled:feedback" } });
+  });
+});
+
+describe("when Phoenix fails", () => {
+  it.each([
+    ["401", () => phoenix.respondWith(401), /API key/],
+    ["500", () => phoenix.respondWith(500), /Phoenix did not answer/],
+    ["no answer", () => phoenix.stopAnswering(), /too long/],
+  ])("%s: a retryable 'not saved' error", async (_, breakIt, detail) => {
+    const turn = await aTurn();
+    breakIt();
+    const result = await submitTurnVote(
+      { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" },
+      { userId: turn.userId },
+      deps,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: "unavailable:feedback", retryable: true } });
+    if (!result.ok) {
+      expect(result.error.message).toMatch(/^Your feedback was not saved: Phoenix did not answer\. Try again\./);
+      expect(result.error.message).toMatch(detail);
+    }
+  });
+
+  it("logs once while it stays down, and once when it is back", async () => {
+    const turn = await aTurn();
+    const vote = (v: "positive" | "negative" | null) =>
+      submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: v }, { userId: turn.userId }, deps);
+    phoenix.respondWith(503);
+    for (const v of ["positive", "negative", null, "positive"] as const) expect((await vote(v)).ok).toBe(false);
+    expect(log.warn).toHaveBeenCalledOnce();
+    expect(String(log.warn.mock.calls[0]![0])).toContain("503");
+
+    phoenix.respondWith(null);
+    expect(await vote("negative")).toEqual({ ok: true });
+    expect(await vote("positive")).toEqual({ ok: true });
+    expect(log.info).toHaveBeenCalledOnce();
+    expect(log.warn).toHaveBeenCalledOnce();
+  });
+});
+
+describe("a rating of the whole conversation", () => {
+  it("lands on the session, changes in place, and undo removes it", async () => {
+    const turn = await aTurn();
+    const rate = (vote: "positive" | "negative" | null, comment?: string) =>
+      submitConversationRating({ conversationToken: turn.conversationToken, vote, comment }, { userId: turn.userId }, deps);
+
+    expect(await rate("negative", "It kept forgetting my city")).toEqual({ ok: true });
+    expect(phoenix.requests[0]!.path).toBe("/v1/session_annotations");
+    expect(phoenix.requests[0]!.body).toEqual({
+      data: [
+        {
+          session_id: turn.sessionId,
+          name: "user_feedback",
+          annotator_kind: "HUMAN",
+          result: { label: "negative", score: 0, explanation: "It kept forgetting my city" },
+          identifier: `user:${turn.userId}:session:${turn.sessionId}`,
+          metadata: { user_id: turn.userId },
+        },
+      ],
+    });
+    await rate("positive");
+    expect(phoenix.sessionAnnotations(turn.sessionId)).toHaveLength(1);
+    expect(phoenix.sessionAnnotations(turn.sessionId)[0]!.result).toMatchObject({ label: "positive", score: 1 });
+    expect(await rate(null)).toEqual({ ok: true });
+    expect(phoenix.requests.at(-1)!.path).toBe(`/v1/projects/${PROJECT}/session_annotations`);
+    expect(phoenix.sessionAnnotations(turn.sessionId)).toHaveLength(0);
+  });
+
+  it("refuses another user's conversation and a damaged token, sending nothing", async () => {
+    const turn = await aTurn();
+    const foreign = await submitConversationRating(
+      { conversationToken: turn.conversationToken, vote: "negative" },
+      { userId: randomUUID() },
+      deps,
+    );
+    expect(foreign).toMatchObject({ ok: false, error: { code: "forbidden:conversation" } });
+    const damaged = await submitConversationRating(
+      { conversationToken: turn.conversationToken.slice(0, 40), vote: "negative" },
+      { userId: turn.userId },
+      deps,
+    );
+    expect(damaged).toMatchObject({ ok: false, error: { code: "bad_request:conversation" } });
+    expect(phoenix.requests).toHaveLength(0);
+  });
+});

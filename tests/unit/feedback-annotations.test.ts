@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  conversationFeedbackAnnotation,
+  feedbackDeleteFilter,
+  turnFeedbackAnnotation,
+  turnFeedbackIdentifier,
+} from "@/lib/feedback/feedback-annotations";
+import { createOutageLog } from "@/lib/feedback/outage-log";
+import { writeOnceIngested } from "@/lib/feedback/write-annotation";
+import type { PhoenixResult, Written } from "@/lib/phoenix/rest-client";
+
+const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+describe("feedback annotations", () => {
+  it("are Phoenix's user_feedback: positive = 1, negative = 0, HUMAN, the comment trimmed as explanation", () => {
+    expect(turnFeedbackAnnotation({ traceId: TRACE, userId: "u1" }, { vote: "positive" })).toEqual({
+      trace_id: TRACE,
+      name: "user_feedback",
+      annotator_kind: "HUMAN",
+      result: { label: "positive", score: 1, explanation: null },
+      identifier: `user:u1:trace:${TRACE}`,
+      metadata: { user_id: "u1" },
+    });
+    const negative = turnFeedbackAnnotation({ traceId: TRACE, userId: "u1" }, { vote: "negative", comment: " slow \n" });
+    expect(negative.result).toEqual({ label: "negative", score: 0, explanation: "slow" });
+    const blank = turnFeedbackAnnotation({ traceId: TRACE, userId: "u1" }, { vote: "negative", comment: "   " });
+    expect(blank.result?.explanation).toBeNull();
+  });
+
+  it("have one identifier per user and turn, so a change upserts and undo removes only that one", () => {
+    expect(turnFeedbackIdentifier("u1", TRACE)).toBe(turnFeedbackIdentifier("u1", TRACE));
+    expect(turnFeedbackIdentifier("u1", TRACE)).not.toBe(turnFeedbackIdentifier("u2", TRACE));
+    expect(turnFeedbackIdentifier("u1", TRACE)).not.toBe(turnFeedbackIdentifier("u1", "f".repeat(32)));
+    expect(feedbackDeleteFilter("proj", turnFeedbackIdentifier("u1", TRACE))).toEqual({
+      projectName: "proj",
+      name: "user_feedback",
+      identifier: `user:u1:trace:${TRACE}`,
+      annotatorKind: "HUMAN",
+    });
+  });
+
+  it("for a conversation target the session", () => {
+    const rating = conversationFeedbackAnnotation({ sessionId: "s1", userId: "u1" }, { vote: "negative", comment: "meh" });
+    expect(rating).toMatchObject({ session_id: "s1", identifier: "user:u1:session:s1", result: { label: "negative", score: 0, explanation: "meh" } });
+    expect(rating).not.toHaveProperty("trace_id");
+  });
+});
+
+describe("the outage log", () => {
+  it("says once that Phoenix fails, again only for a different failure, and once that it is back", () => {
+    const log = { warn: vi.fn(), info: vi.fn() };
+    const outage = createOutageLog(log);
+    outage.succeeded();
+    outage.failed({ kind: "unreachable", detail: "ECONNREFUSED" });
+    outage.failed({ kind: "unreachable", detail: "ECONNREFUSED" });
+    outage.failed({ kind: "unauthorized", status: 401, detail: "401" });
+    outage.succeeded();
+    outage.succeeded();
+    expect(log.warn).toHaveBeenCalledTimes(2);
+    expect(log.info).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("writing once the target is ingested", () => {
+  const notFound: PhoenixResult<Written> = { ok: false, failure: { kind: "not_found", status: 404, detail: "no trace" } };
+  const written = (queued: boolean): PhoenixResult<Written> => ({ ok: true, value: { queued, ids: [] } });
+  const sleep = async () => undefined;
+
+  it("writes synchronously when the target is there", async () => {
+    const post = vi.fn(async () => written(false));
+    const flushTraces = vi.fn(async () => undefined);
+    expect(await writeOnceIngested(post, { flushTraces, sleep })).toEqual(written(false));
+    expect(post.mock.calls).toEqual([[{ sync: true }]]);
+    expect(flushTraces).not.toHaveBeenCalled();
+  });
+
+  it("flushes and retries while it is missing, then queues", async () => {
+    const post = vi.fn(async ({ sync }: { sync?: boolean }) => (sync ? notFound : written(true)));
+    const flushTraces = vi.fn(async () => undefined);
+    expect(await writeOnceIngested(post, { flushTraces, sleep, retryDelaysMs: [1, 2] })).toEqual(written(true));
+    expect(post.mock.calls.map(([o]) => o.sync)).toEqual([true, true, true, false]);
+    expect(flushTraces).toHaveBeenCalledOnce();
+  });
+
+  it("returns any other failure at once", async () => {
+    const down: PhoenixResult<Written> = { ok: false, failure: { kind: "unreachable", detail: "x" } };
+    const post = vi.fn(async () => down);
+    expect(await writeOnceIngested(post, { sleep })).toBe(down);
+    expect(post).toHaveBeenCalledOnce();
+  });
+});
