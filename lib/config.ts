@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { TurnLimits } from "./limits/turn-limiter";
 import type { MaskingOptions } from "./tracing/masking";
 
 /**
@@ -33,6 +34,12 @@ const MASKING_SWITCHES = {
   OPENINFERENCE_HIDE_PROMPTS: "hidePrompts",
 } as const satisfies Record<`OPENINFERENCE_HIDE_${string}`, keyof MaskingOptions>;
 
+/** A whole number in [min, max]; the message names the variable and gives an example. */
+const wholeNumber = (name: string, min: number, max: number, example: string) => {
+  const message = `${name} must be a whole number from ${min} to ${max.toLocaleString("en-US")}, e.g. ${example}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SESSION_SECRET: optional(z.string()),
@@ -62,6 +69,19 @@ const EnvSchema = z.object({
   OPENINFERENCE_HIDE_LLM_TOOLS: optional(onOff),
   OPENINFERENCE_HIDE_PROMPTS: optional(onOff),
   OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH: optional(z.coerce.number().int().min(0)),
+  // Turn limits (lib/limits/): per-user budget by tier over a sliding window, and a cap on turns running at once.
+  TURN_LIMIT_FREE: optional(wholeNumber("TURN_LIMIT_FREE", 1, 1_000_000, "20")).default(20),
+  TURN_LIMIT_PRO: optional(wholeNumber("TURN_LIMIT_PRO", 1, 1_000_000, "200")).default(200),
+  TURN_LIMIT_WINDOW_SECONDS: optional(wholeNumber("TURN_LIMIT_WINDOW_SECONDS", 1, 30 * 86_400, "3600 (an hour)")).default(3_600),
+  MAX_CONCURRENT_TURNS: optional(wholeNumber("MAX_CONCURRENT_TURNS", 1, 100, "2")).default(2),
+  REDIS_URL: optional(
+    z.url({
+      protocol: /^rediss?$/,
+      message: "REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://localhost:6379 (unset: limits count in this process only)",
+    }),
+  ),
+  REDIS_TIMEOUT_MS: optional(wholeNumber("REDIS_TIMEOUT_MS", 10, 10_000, "250")).default(250),
+  ALLOW_TIER_SWITCH: optional(onOff),
   // Set by the platforms whose functions are frozen once a response ends.
   VERCEL: optional(z.string()),
   AWS_LAMBDA_FUNCTION_NAME: optional(z.string()),
@@ -96,6 +116,13 @@ export type AppConfig = {
    * processor exports every few seconds without it.
    */
   flushEachTurn: boolean;
+  /** Turn limits. `redisUrl` unset: counted in this process, which holds for one instance only. */
+  limits: TurnLimits & { redisUrl: string | undefined; redisTimeoutMs: number };
+  /**
+   * Whether the browser may change its own tier. Default: yes with the demo model (it
+   * demonstrates metadata), no with a real model (a free user would make themselves pro).
+   */
+  allowTierSwitch: boolean;
   /**
    * Deleting a conversation also deletes its Phoenix session (its traces). Off by
    * default: traces usually belong to the operator; on for a user's right to erasure.
@@ -144,6 +171,16 @@ export function parseConfig(env: Env): AppConfig {
     masking: maskingFromEnv(e),
     onVercel,
     flushEachTurn: e.TRACING_FLUSH_EACH_TURN ?? (onVercel || e.AWS_LAMBDA_FUNCTION_NAME !== undefined),
+    limits: {
+      perTier: {
+        free: { turns: e.TURN_LIMIT_FREE, windowSeconds: e.TURN_LIMIT_WINDOW_SECONDS },
+        pro: { turns: e.TURN_LIMIT_PRO, windowSeconds: e.TURN_LIMIT_WINDOW_SECONDS },
+      },
+      maxConcurrent: e.MAX_CONCURRENT_TURNS,
+      redisUrl: e.REDIS_URL,
+      redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    },
+    allowTierSwitch: e.ALLOW_TIER_SWITCH ?? !e.OPENAI_API_KEY,
     deleteTracesWithConversation: e.DELETE_TRACES_WITH_CONVERSATION,
   };
 }

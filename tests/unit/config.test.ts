@@ -119,4 +119,50 @@ describe("parseConfig", () => {
     expect(parseConfig({ SESSION_SECRET: SECRET }).masking).toEqual({});
     expect(() => parseConfig({ SESSION_SECRET: SECRET, OPENINFERENCE_HIDE_OUTPUTS: "yes" })).toThrow(/OPENINFERENCE_HIDE_OUTPUTS/);
   });
+
+  it("limits turns by tier with demo-friendly defaults, counted in-process unless REDIS_URL is set", () => {
+    const config = parseConfig({ SESSION_SECRET: SECRET });
+    expect(config.limits).toEqual({
+      perTier: { free: { turns: 20, windowSeconds: 3600 }, pro: { turns: 200, windowSeconds: 3600 } },
+      maxConcurrent: 2,
+      redisUrl: undefined,
+      redisTimeoutMs: 250,
+    });
+    const custom = parseConfig({
+      SESSION_SECRET: SECRET,
+      TURN_LIMIT_FREE: "5",
+      TURN_LIMIT_PRO: " 50 ",
+      TURN_LIMIT_WINDOW_SECONDS: "60",
+      MAX_CONCURRENT_TURNS: "1",
+      REDIS_URL: "rediss://default:secret@example.upstash.io:6379",
+      REDIS_TIMEOUT_MS: "100",
+    });
+    expect(custom.limits).toEqual({
+      perTier: { free: { turns: 5, windowSeconds: 60 }, pro: { turns: 50, windowSeconds: 60 } },
+      maxConcurrent: 1,
+      redisUrl: "rediss://default:secret@example.upstash.io:6379",
+      redisTimeoutMs: 100,
+    });
+  });
+
+  it("refuses bad limit values at start, naming the variable and an example", () => {
+    const bad = (env: Record<string, string>) => () => parseConfig({ SESSION_SECRET: SECRET, ...env });
+    expect(bad({ TURN_LIMIT_FREE: "twenty" })).toThrow(/TURN_LIMIT_FREE must be a whole number from 1 to 1,000,000, e\.g\. 20/);
+    expect(bad({ TURN_LIMIT_PRO: "0" })).toThrow(/TURN_LIMIT_PRO must be a whole number/);
+    expect(bad({ TURN_LIMIT_WINDOW_SECONDS: "1.5" })).toThrow(/TURN_LIMIT_WINDOW_SECONDS must be a whole number/);
+    expect(bad({ MAX_CONCURRENT_TURNS: "-1" })).toThrow(/MAX_CONCURRENT_TURNS must be a whole number from 1 to 100/);
+    expect(bad({ REDIS_TIMEOUT_MS: "60000" })).toThrow(/REDIS_TIMEOUT_MS must be a whole number from 10 to 10,000/);
+    expect(bad({ REDIS_URL: "http://localhost:6379" })).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(bad({ REDIS_URL: "localhost:6379" })).toThrow(/REDIS_URL/);
+    expect(bad({ ALLOW_TIER_SWITCH: "sometimes" })).toThrow(/ALLOW_TIER_SWITCH/);
+    // A password in REDIS_URL never reaches the error message.
+    expect(bad({ REDIS_URL: "http://user:hunter2@host" })).toThrow(/^(?![\s\S]*hunter2)[\s\S]*REDIS_URL/);
+  });
+
+  it("lets the browser switch tiers with the demo model only, unless ALLOW_TIER_SWITCH says otherwise", () => {
+    expect(parseConfig({ SESSION_SECRET: SECRET }).allowTierSwitch).toBe(true);
+    expect(parseConfig({ SESSION_SECRET: SECRET, OPENAI_API_KEY: "sk-test" }).allowTierSwitch).toBe(false);
+    expect(parseConfig({ SESSION_SECRET: SECRET, OPENAI_API_KEY: "sk-test", ALLOW_TIER_SWITCH: "true" }).allowTierSwitch).toBe(true);
+    expect(parseConfig({ SESSION_SECRET: SECRET, ALLOW_TIER_SWITCH: "false" }).allowTierSwitch).toBe(false);
+  });
 });

@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createRedisTurnLimiter } from "@/lib/limits/redis-turn-limiter";
+import type { TurnLimiter } from "@/lib/limits/turn-limiter";
+import { freePort } from "../e2e/support/processes";
+import { startRedisServer, type RedisServer } from "../support/redis-server";
+
+/**
+ * Redis killed, hung or absent must never stop the chat: turns go on unchecked
+ * (fail open), the log says so once, and once more when Redis is back, after
+ * which the limits hold again. Against a real redis-server, killed for real.
+ */
+
+const TIMEOUT_MS = 200;
+const perTier = { free: { turns: 2, windowSeconds: 3600 }, pro: { turns: 2, windowSeconds: 3600 } };
+
+let redis: RedisServer | undefined;
+let limiter: TurnLimiter | undefined;
+let lines: string[];
+
+beforeEach(() => {
+  lines = [];
+});
+afterEach(async () => {
+  await limiter?.close();
+  await redis?.stop();
+  limiter = undefined;
+  redis = undefined;
+});
+
+function limiterFor(url: string): TurnLimiter {
+  limiter = createRedisTurnLimiter({ url, timeoutMs: TIMEOUT_MS, perTier, maxConcurrent: 5, log: (line) => lines.push(line) });
+  return limiter;
+}
+
+/** Polls until a turn is checked again (the client reconnects on its own, with backoff). */
+async function untilChecked(turns: TurnLimiter, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    const result = await turns.acquire(`probe-${randomUUID()}`, "free");
+    if (result.ok && result.permit.checked) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`turns were still unchecked ${withinMs} ms after Redis came back; log: ${JSON.stringify(lines)}`);
+}
+
+async function expectLimitsHold(turns: TurnLimiter) {
+  const user = randomUUID();
+  expect(await turns.acquire(user, "free")).toMatchObject({ ok: true, permit: { checked: true } });
+  expect(await turns.acquire(user, "free")).toMatchObject({ ok: true, permit: { checked: true } });
+  expect(await turns.acquire(user, "free")).toMatchObject({ ok: false, refusal: { reason: "budget" } });
+}
+
+describe("Redis turn limiter when Redis fails", () => {
+  it("killed mid-run: turns go on unchecked with one log line; back: one more line and the limits hold", { timeout: 30_000 }, async () => {
+    redis = await startRedisServer();
+    const turns = limiterFor(redis.url);
+    await expectLimitsHold(turns);
+    expect(lines).toEqual([]);
+
+    await redis.kill();
+    const user = randomUUID();
+    // Far more turns than the budget, all accepted: nobody is locked out because Redis is.
+    for (let i = 0; i < 10; i++) {
+      const result = await turns.acquire(user, "free");
+      expect(result).toMatchObject({ ok: true, permit: { checked: false } });
+      if (result.ok) await result.permit.release();
+    }
+    // Reconnect attempts keep failing in the background meanwhile; they must not add lines.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[limits\] Redis unreachable \(.+\): turns are not limited until it answers again$/);
+
+    await redis.restart();
+    await untilChecked(turns, 10_000);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe("[limits] Redis answers again: turns are limited again");
+    await expectLimitsHold(turns);
+    expect(lines).toHaveLength(2);
+  });
+
+  it("hung (answers nothing): each call gives up after its time limit, and turns go on unchecked", { timeout: 30_000 }, async () => {
+    redis = await startRedisServer();
+    const turns = limiterFor(redis.url);
+    await expectLimitsHold(turns);
+
+    redis.pause();
+    try {
+      const user = randomUUID();
+      const results = await Promise.all([1, 2, 3, 4].map(() => turns.acquire(user, "free")));
+      for (const result of results) expect(result).toMatchObject({ ok: true, permit: { checked: false } });
+      expect(lines).toEqual([`[limits] Redis unreachable (no answer within ${TIMEOUT_MS} ms): turns are not limited until it answers again`]);
+    } finally {
+      redis.resume();
+    }
+    await untilChecked(turns, 10_000);
+    expect(lines).toHaveLength(2);
+    await expectLimitsHold(turns);
+  });
+
+  it("absent from the start: the first turn does not hang, runs unchecked, and the log says why once", { timeout: 30_000 }, async () => {
+    const port = await freePort(); // nothing listens here
+    const turns = limiterFor(`redis://127.0.0.1:${port}`);
+    for (let i = 0; i < 5; i++) expect(await turns.acquire(randomUUID(), "pro")).toMatchObject({ ok: true, permit: { checked: false } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/unreachable \(.*ECONNREFUSED.*\)/);
+  });
+});
