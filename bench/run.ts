@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startApp, type AppServer } from "../tests/e2e/support/app-server";
 import { phoenixUrl, startPhoenix, stopPhoenix, temporaryPhoenixSpec } from "../tests/e2e/support/phoenix-server";
+import { startRedisServer, type RedisServer } from "../tests/support/redis-server";
 import { firstToken } from "./first-token";
+import { limiterCost, limitsEnv, limitsOverhead } from "./limits-overhead";
 import { manySessions } from "./many-sessions";
 import { memory } from "./memory";
 import { buildBarePage, pageWeightResult, scriptBytes } from "./page-weight";
@@ -41,6 +43,7 @@ async function main() {
   const traced = { PHOENIX_COLLECTOR_ENDPOINT: phoenixUrl(spec), PHOENIX_PROJECT_NAME: `bench-${Date.now()}` };
   // Where tracing measures its own cost: an endpoint that discards, so no collector competes for the two cores.
   const sink = await startSinkCollector();
+  let redis: RedisServer | undefined;
   const toSink = { PHOENIX_COLLECTOR_ENDPOINT: sink.url };
 
   try {
@@ -73,6 +76,17 @@ async function main() {
       return memory(longRunning.url, longRunning.pid);
     });
 
+    const limits = await step("6/6 turn limits: Redis vs in-process (interleaved)", async () => {
+      redis ??= await startRedisServer();
+      const withRedis = await start("limits-redis", { ...toSink, ...limitsEnv(redis.url) });
+      const inProcess = await start("limits-memory", { ...toSink, ...limitsEnv() });
+      return limitsOverhead({ redis: withRedis.url, memory: inProcess.url }, redis.url);
+    });
+    const limiter = await step("6b/6 the limiter alone: acquire + release, Redis vs in-memory", async () => {
+      redis ??= await startRedisServer();
+      return limiterCost(redis.url, "error" in overhead ? undefined : overhead.p50_ms.off);
+    });
+
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "unknown", node: process.version },
@@ -82,6 +96,8 @@ async function main() {
       many_sessions: many,
       page_weight: weight,
       memory: mem,
+      turn_limits: limits,
+      limiter_cost: limiter,
     };
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/latest.json", `${JSON.stringify(results, null, 2)}\n`);
@@ -91,6 +107,7 @@ async function main() {
     await Promise.all(servers.map((server) => server.stop()));
     if (phoenixPid) await stopPhoenix(phoenixPid);
     await sink.stop();
+    await redis?.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
 }
@@ -111,6 +128,8 @@ function printTable(r: {
   many_sessions: Awaited<ReturnType<typeof manySessions>> | Failed;
   page_weight: ReturnType<typeof pageWeightResult> | Failed;
   memory: Awaited<ReturnType<typeof memory>> | Failed;
+  turn_limits: Awaited<ReturnType<typeof limitsOverhead>> | Failed;
+  limiter_cost: Awaited<ReturnType<typeof limiterCost>> | Failed;
 }) {
   const rows = [
     row(
@@ -136,6 +155,17 @@ function printTable(r: {
       r.memory,
       (m) =>
         `${m.rss_after_200_turns_mib} MiB after 200 turns, ${m.rss_after_2000_turns_mib} MiB after 2,000 (+${m.growth_percent}%), ${m.rss_after_4000_turns_mib} MiB after 4,000 (+${m.steady_state_growth_percent}%)`,
+    ),
+    row(
+      "Turn limits in Redis vs in-process",
+      r.turn_limits,
+      (o) => `p50 ${o.p50_ms.on} vs ${o.p50_ms.off} ms (ratio ${o.p50_ratio}); p95 ratio ${o.p95_ratio}; ${o.turns_counted_in_redis} turns counted in Redis`,
+    ),
+    row(
+      "Limiter alone (acquire + release)",
+      r.limiter_cost,
+      (c) =>
+        `Redis p50 ${c.acquire_release_p50_ms.redis} ms, p95 ${c.acquire_release_p95_ms.redis} ms; in-memory p50 ${c.acquire_release_p50_ms.memory} ms; est. turn ratio ${c.estimated_turn_ratio ?? "n/a"}`,
     ),
   ];
   console.log(`\nBenchmarks on ${r.machine.cpus} CPUs, Node ${r.machine.node}\n`);

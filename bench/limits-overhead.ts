@@ -1,0 +1,95 @@
+import { randomUUID } from "node:crypto";
+import { createClient } from "redis";
+import { createMemoryTurnLimiter } from "../lib/limits/memory-turn-limiter";
+import { createRedisTurnLimiter } from "../lib/limits/redis-turn-limiter";
+import type { TurnLimiter } from "../lib/limits/turn-limiter";
+import { percentile, round } from "./support/stats";
+import { turnOverhead } from "./turn-overhead";
+
+/**
+ * 6. What the turn limits cost. The same turn against two servers, one counting
+ * in Redis (REDIS_URL) and one counting in its own memory (no REDIS_URL: a map
+ * lookup, the baseline), interleaved one turn at a time. The budgets are set high
+ * enough never to refuse, so every turn pays the full check and release.
+ */
+
+/** The environment of both servers: budgets no benchmark reaches; REDIS_URL for the Redis side. */
+export function limitsEnv(redisUrl?: string): Record<string, string> {
+  return {
+    TURN_LIMIT_FREE: "1000000",
+    TURN_LIMIT_PRO: "1000000",
+    MAX_CONCURRENT_TURNS: "100",
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  };
+}
+
+export async function limitsOverhead(urls: { redis: string; memory: string }, redisUrl: string, turns = 200, warmup = 20) {
+  const result = await turnOverhead({ on: urls.redis, off: urls.memory }, turns, warmup, 1.03);
+  // Without this, a server that ignores REDIS_URL would "measure" a free limiter.
+  const counted = await countedTurns(redisUrl);
+  if (counted === 0) throw new Error("the Redis-side server counted no turns in Redis: is the limiter wired into the chat turn?");
+  return { ...result, turns_counted_in_redis: counted };
+}
+
+/** Turns recorded in the limiter's `started` sets, across all users. */
+async function countedTurns(redisUrl: string, prefix = "chat:limits:"): Promise<number> {
+  const client = createClient({ url: redisUrl });
+  await client.connect();
+  try {
+    let total = 0;
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*:started`, COUNT: 500 })) {
+      for (const key of keys) total += await client.zCard(key);
+    }
+    return total;
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * 6b. The limiter alone, in this process: acquire + release against a real
+ * redis-server on loopback, next to the in-memory limiter, interleaved. What a turn
+ * pays for the Redis limits is the difference, compared with a turn's p50 when one
+ * was measured (`turnP50Ms`).
+ */
+export async function limiterCost(redisUrl: string, turnP50Ms?: number, rounds = 2_000, warmup = 200) {
+  const limits = {
+    perTier: { free: { turns: 1_000_000, windowSeconds: 3600 }, pro: { turns: 1_000_000, windowSeconds: 3600 } },
+    maxConcurrent: 100,
+  };
+  const limiters: Record<"redis" | "memory", TurnLimiter> = {
+    redis: createRedisTurnLimiter({ ...limits, url: redisUrl, timeoutMs: 1_000, keyPrefix: `bench:${randomUUID()}:` }),
+    memory: createMemoryTurnLimiter(limits),
+  };
+  const timings = { redis: [] as number[], memory: [] as number[] };
+  let unchecked = 0;
+  try {
+    for (let i = 0; i < warmup + rounds; i++) {
+      // A user per five turns, as in the turn benchmarks: sets stay small, as they are for real users.
+      const user = `bench-user-${Math.floor(i / 5)}`;
+      for (const side of i % 2 ? (["redis", "memory"] as const) : (["memory", "redis"] as const)) {
+        const start = performance.now();
+        const result = await limiters[side].acquire(user, "free");
+        if (!result.ok) throw new Error(`the ${side} limiter refused a benchmark turn (${result.refusal.reason})`);
+        if (!result.permit.checked) unchecked++;
+        await result.permit.release();
+        if (i >= warmup) timings[side].push(performance.now() - start);
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(limiters).map((limiter) => limiter.close()));
+  }
+  if (unchecked > 0) throw new Error(`${unchecked} acquires could not reach Redis: the figures would be of a failing limiter`);
+  const p50 = { redis: percentile(timings.redis, 50), memory: percentile(timings.memory, 50) };
+  const extraMs = p50.redis - p50.memory;
+  const estimatedRatio = turnP50Ms ? (turnP50Ms + extraMs) / turnP50Ms : undefined;
+  return {
+    rounds,
+    acquire_release_p50_ms: { redis: round(p50.redis, 3), memory: round(p50.memory, 4) },
+    acquire_release_p95_ms: { redis: round(percentile(timings.redis, 95), 3), memory: round(percentile(timings.memory, 95), 4) },
+    turn_p50_ms: turnP50Ms,
+    estimated_turn_ratio: estimatedRatio === undefined ? undefined : round(estimatedRatio, 3),
+    target: "turn p50 with Redis limits <= 1.03 x without (estimated)",
+    met: estimatedRatio !== undefined && estimatedRatio <= 1.03,
+  };
+}
