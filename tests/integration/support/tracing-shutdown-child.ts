@@ -22,8 +22,8 @@ if (env.OTHER_HANDLER === "1") {
 let spansStarted = 0;
 const inner = new SkipNextJsSpansSampler();
 const countingSampler: Sampler = {
-  shouldSample(...args) {
-    const result = inner.shouldSample(...args);
+  shouldSample(context, traceId, name, kind, attributes) {
+    const result = inner.shouldSample(context, traceId, name, kind, attributes);
     if (result.decision === SamplingDecision.RECORD_AND_SAMPLED) spansStarted++;
     return result;
   },
