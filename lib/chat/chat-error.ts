@@ -13,6 +13,7 @@ export type ChatErrorCode =
   | "bad_request:tier"
   | "bad_request:conversation"
   | "forbidden:conversation"
+  | "unavailable:trace_delete"
   | "bad_request:feedback"
   | "forbidden:feedback"
   | "bad_request:comment_too_long"
@@ -59,6 +60,11 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
   "forbidden:conversation": {
     message: "This conversation belongs to another user, so it can't be continued here. Start a new conversation.",
     retryable: false,
+  },
+  "unavailable:trace_delete": {
+    message:
+      "This conversation's traces could not be deleted from Phoenix: it did not answer or refused. The conversation is still listed; retry in a moment.",
+    retryable: true,
   },
   "bad_request:feedback": {
     message:

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import { passwordMap, secretId } from "./secret-ids";
@@ -66,6 +67,15 @@ const ReceiptClaimsSchema = ClaimsSchema.extend({ traceId: TraceIdSchema });
 export async function sealConversationToken(claims: ConversationClaims, secrets: readonly string[]): Promise<string> {
   const { sessionId, userId } = ClaimsSchema.parse(claims);
   return sealNewest({ typ: "conversation", v: 1, sessionId, userId, iat: Date.now() }, secrets);
+}
+
+/** A new conversation of this user: a session id only the server mints, and the token that proves it is theirs. */
+export async function startConversation(
+  userId: string,
+  secrets: readonly string[],
+): Promise<{ sessionId: string; token: string }> {
+  const sessionId = randomUUID();
+  return { sessionId, token: await sealConversationToken({ sessionId, userId }, secrets) };
 }
 
 /** Never throws for a bad token: every way a token can be wrong is a typed result. */

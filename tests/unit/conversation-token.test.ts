@@ -7,6 +7,7 @@ import {
   openTurnReceipt,
   sealConversationToken,
   sealTurnReceipt,
+  startConversation,
 } from "@/lib/conversation/conversation-token";
 import { passwordMap } from "@/lib/conversation/secret-ids";
 import { mintSession, openSession } from "@/lib/session/chat-session";
@@ -29,6 +30,18 @@ describe("conversation token", () => {
     expect(token).not.toContain(alice.sessionId); // sealed, not merely signed
     const opened = await openConversationToken(token, alice.userId, [NEW_SECRET]);
     expect(opened).toEqual({ ok: true, sessionId: alice.sessionId, token, resealed: false });
+  });
+
+  it("starts a conversation with a fresh server-minted session id, owned by its user", async () => {
+    const first = await startConversation(alice.userId, [NEW_SECRET]);
+    const second = await startConversation(alice.userId, [NEW_SECRET]);
+    expect(first.sessionId).not.toBe(second.sessionId);
+    expect(await openConversationToken(first.token, alice.userId, [NEW_SECRET])).toEqual({
+      ok: true,
+      sessionId: first.sessionId,
+      token: first.token,
+      resealed: false,
+    });
   });
 
   it("refuses another user's valid token as forbidden", async () => {
