@@ -31,7 +31,8 @@ export async function writeOnceIngested(
 ): Promise<PhoenixResult<Written>> {
   let written = await post({ sync: true });
   if (written.ok || written.failure.kind !== "not_found") return written;
-  await flushTraces?.();
+  // A failed export is the exporter's to report; the retries below still run.
+  await flushTraces?.().catch(() => undefined);
   for (const delay of retryDelaysMs) {
     await sleep(delay);
     written = await post({ sync: true });
