@@ -35,6 +35,9 @@ export async function startRedisServer(): Promise<RedisServer> {
   const start = async () => {
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
     child = startProcess(binary, args, process.env, join(dir, "redis.log"));
+    const started = child;
+    running.set(started, dir);
+    started.once("exit", () => running.delete(started));
     try {
       await waitForPong(port, 10_000, child);
     } catch (error) {
@@ -74,6 +77,18 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
   };
 }
+
+/**
+ * Servers still running when this process exits (a test that timed out before its
+ * cleanup): killed on the way out, instead of left behind, possibly paused, forever.
+ */
+const running = new Map<ChildProcess, string>();
+process.once("exit", () => {
+  for (const [child, dir] of running) {
+    if (child.pid) process.kill(child.pid, "SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 /** `REDIS_SERVER` if set, else `redis-server` on PATH; a clear error (never a skip) when there is none. */
 function redisServerBinary(): string {
