@@ -6,6 +6,8 @@ import { z } from "zod";
 /**
  * The identity of a chat, sealed in an encrypted cookie. The server mints every
  * id; nothing the browser sends in a request body ever decides who you are.
+ * This file seals and unseals; `session-cookie.ts` decides when (and with which
+ * Secure flag) the app opens, mints and re-seals it.
  */
 
 export const TIERS = ["free", "pro"] as const;
@@ -48,13 +50,6 @@ function passwordMap(secrets: readonly string[]): Record<string, string> {
 /** iron-session wants numeric ids: 32 bits of the secret's hash, stable wherever it sits in the list. */
 function secretId(secret: string): number {
   return Number.parseInt(createHash("sha256").update(secret).digest("hex").slice(0, 8), 16) + 1;
-}
-
-/** Browsers keep Secure cookies off plain http, except that localhost is allowed to be plain http. */
-export function isSecureOrigin(protocol: string, hostname: string): boolean {
-  const plainHttp = protocol.replace(/:$/, "") === "http";
-  const loopback = hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname === "::1";
-  return !(plainHttp && loopback);
 }
 
 export function mintSession(region: string, previous?: Pick<ChatSession, "userId" | "tier">): ChatSession {
