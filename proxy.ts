@@ -1,22 +1,40 @@
 import { nextProxyCookies } from "iron-session";
 import { NextResponse, type NextRequest } from "next/server";
-import { loadConfig } from "@/lib/config";
-import { isSecureOrigin, mintSession, openSession } from "@/lib/session/chat-session";
-import { regionFromHeaders } from "@/lib/session/region";
+import { refuseJunkRequest } from "@/lib/http/refuse-junk-request";
+import { contentSecurityPolicy, newNonce } from "@/lib/security/content-security-policy";
+import { secureCookieFor } from "@/lib/session/secure-cookie";
+import { refreshSessionCookie } from "@/lib/session/session-cookie";
 
 /**
- * Every page and Server Action request passes here first, so the page can show
- * the session id on the very first visit. Saving on each pass re-seals the
- * cookie with the newest secret (rotation) and slides its expiry.
+ * Every page and Server Action request passes here first:
+ * 1. junk (other methods, malformed or cross-origin action calls, bodies over the
+ *    limit) is refused with a 4xx before Next decodes it;
+ * 2. every response gets a Content-Security-Policy with a fresh nonce;
+ * 3. a page request gets its session cookie minted or re-sealed (newest secret,
+ *    sliding expiry), so the page shows the session id on the very first visit.
+ *    Action requests are left to the action (see lib/session/session-cookie.ts), so a
+ *    response never carries two session cookies.
  */
 export async function proxy(request: NextRequest) {
-  const config = loadConfig();
-  const response = NextResponse.next();
-  const secure = isSecureOrigin(request.nextUrl.protocol, request.nextUrl.hostname);
-  const opened = await openSession(nextProxyCookies(request, response), { secrets: config.sessionSecrets, secure });
+  const refused = await refuseJunkRequest(request);
+  if (refused) return refused;
 
-  const region = regionFromHeaders(request.headers, config.onVercel, opened.current?.region ?? config.defaultRegion);
-  await opened.save(opened.current ? { ...opened.current, region } : mintSession(region));
+  const secure = secureCookieFor(request.headers, request.url);
+  const csp = contentSecurityPolicy({
+    nonce: newNonce(),
+    // Next replaces this expression at build time: "production" in `next build`, whatever NODE_ENV `next start` gets.
+    dev: process.env.NODE_ENV === "development",
+    upgradeInsecureRequests: secure,
+  });
+  // Next takes the nonce for its own tags from the request's CSP header.
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", csp);
+
+  if (!request.headers.has("next-action")) {
+    await refreshSessionCookie(nextProxyCookies(request, response), { headers: request.headers, url: request.url });
+  }
   return response;
 }
 
