@@ -104,7 +104,21 @@ function withArticle(noun: string): string {
   return /^(a|an|the)\s/i.test(noun) ? noun : `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;
 }
 
-function clip(text: string, max: number): string {
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/**
+ * At most `max` characters as a reader counts them (graphemes), ending in "…" when
+ * cut. Cutting UTF-16 units instead splits emoji (surrogate pairs, ZWJ sequences,
+ * flags) and detaches combining marks, and the broken half lands in the answer.
+ */
+export function clip(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  // A string no longer than `max` code units has no more than `max` graphemes.
+  if (flat.length <= max) return flat;
+  const kept: string[] = [];
+  for (const { segment } of graphemes.segment(flat)) {
+    kept.push(segment);
+    if (kept.length > max) return `${kept.slice(0, max - 1).join("")}…`;
+  }
+  return flat;
 }
