@@ -1,7 +1,30 @@
 import type { NextConfig } from "next";
+import { MAX_ACTION_BODY_BYTES } from "./lib/http/body-limit";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  experimental: {
+    // One limit for Next, proxy.ts (413 before decoding) and the browser (bounds what it sends).
+    serverActions: { bodySizeLimit: MAX_ACTION_BODY_BYTES },
+    // Next buffers a request body for proxy.ts (10 MB by default). Twice the limit: enough for proxy.ts to see that a
+    // body without Content-Length (chunked) is over it, and little enough to bound memory.
+    proxyClientMaxBodySize: 2 * MAX_ACTION_BODY_BYTES,
+  },
+  async headers() {
+    // The content-independent security headers, on every response (static files too). The CSP needs a
+    // per-request nonce, so proxy.ts sets it.
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          // For browsers without CSP's frame-ancestors.
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -145,14 +145,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return config;
 }
 
-export function parseConfig(env: Env): AppConfig {
+/**
+ * True in a production build (`next build`, then `next start`), whatever NODE_ENV the
+ * server is later started with: Next replaces this exact expression in its bundles at
+ * build time ("production" for `next build`, "development" for `next dev`). Outside
+ * Next (vitest, scripts) it reads the variable.
+ */
+export const PRODUCTION_BUILD = process.env.NODE_ENV === "production";
+
+export function parseConfig(env: Env, { productionBuild = PRODUCTION_BUILD }: { productionBuild?: boolean } = {}): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid environment:\n${problems.join("\n")}`);
   }
   const e = parsed.data;
-  const isProduction = e.NODE_ENV === "production";
+  // A production build never makes up a secret, even when started with NODE_ENV=test or development.
+  const isProduction = productionBuild || e.NODE_ENV === "production";
   const onVercel = e.VERCEL === "1";
   return {
     isProduction,
@@ -187,8 +196,9 @@ export function parseConfig(env: Env): AppConfig {
 
 /**
  * `SESSION_SECRET` holds one secret, or several separated by commas for rotation
- * (newest first). Production refuses to run without one; development makes one up
- * so `npm run dev` works on a fresh clone, and says so once.
+ * (newest first). Production (a production build, or NODE_ENV=production) refuses to
+ * run without one; `next dev` makes one up so `npm run dev` works on a fresh clone,
+ * and says so once.
  */
 function resolveSessionSecrets(raw: string | undefined, isProduction: boolean, env: Env): string[] {
   const secrets = (raw ?? "")
