@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
+import "./conversations.css";
+import "./feedback.css";
 
 export const metadata: Metadata = {
   title: "Phoenix Session Chat",

@@ -1,5 +1,7 @@
 import { Chat } from "@/components/chat";
 import { loadConfig } from "@/lib/config";
+import { startConversation } from "@/lib/conversation/conversation-token";
+import { feedbackEnabled } from "@/lib/feedback/feedback-deps";
 import { readSession } from "@/lib/session/current-session";
 
 export default async function ChatPage() {
@@ -13,11 +15,16 @@ export default async function ChatPage() {
       </main>
     );
   }
+  const { userId, tier, region } = session;
   return (
     <Chat
-      initialSession={session}
+      identity={{ userId, tier, region }}
+      // Sealed now, so a tab without a conversation can send at once; it is listed only once it has a message.
+      newConversation={await startConversation(userId, config.sessionSecrets)}
       phoenixUrl={config.tracingEnabled ? config.phoenix.uiUrl : null}
       demoModel={config.model.kind === "demo"}
+      feedbackEnabled={feedbackEnabled(config)}
+      deleteTraces={config.deleteTracesWithConversation}
     />
   );
 }

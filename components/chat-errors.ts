@@ -24,3 +24,8 @@ function parseErrorText(text: string): ChatErrorPayload | null {
   }
   return null;
 }
+
+/** The server refused the conversation's token: it can go on in a new session (use-conversation.ts). */
+export function isConversationRefused(code: string): boolean {
+  return code === "forbidden:conversation" || code === "bad_request:conversation";
+}

@@ -1,153 +1,88 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-import { changeTier, startNewConversation } from "@/app/actions/conversation";
+import { useCallback, useState } from "react";
+import { changeTier } from "@/app/actions/conversation";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
-import type { ChatUIMessage } from "@/lib/chat/chat-message";
-import type { SessionResult, SessionView } from "@/lib/chat/turn-protocol";
-import { Composer } from "./composer";
-import { EmptyState } from "./empty-state";
-import { forgetHistory, loadHistory } from "./history-storage";
-import { MessageList } from "./message-list";
+import type { ConversationHandle, SessionView } from "@/lib/chat/turn-protocol";
+import { ConversationList } from "./conversation-list";
+import { ConversationRatingPanel } from "./conversation-rating-panel";
+import { ConversationView } from "./conversation-view";
 import { SessionPanel } from "./session-panel";
-import { useConversation } from "./use-conversation";
+import { useConversations } from "./use-conversations";
 
 type Props = {
-  initialSession: SessionView;
-  /** Phoenix's UI, for the "Open in Phoenix" and "View trace" links; null when tracing is off. */
+  /** Who the cookie says you are: user id, tier, region. */
+  identity: Omit<SessionView, "sessionId">;
+  /** A fresh conversation the server sealed while rendering, for a tab that has none yet. */
+  newConversation: ConversationHandle;
+  /** Phoenix's UI, for the "Open in Phoenix" and "View trace" links; null when tracing is off or hidden. */
   phoenixUrl: string | null;
   /** The offline demo model answers (no OPENAI_API_KEY). */
   demoModel: boolean;
+  /** Thumbs on answers and the conversation rating (needs tracing: votes are written to Phoenix). */
+  feedbackEnabled: boolean;
+  /** Deleting a conversation also deletes its Phoenix session (DELETE_TRACES_WITH_CONVERSATION). */
+  deleteTraces: boolean;
 };
 
 /**
- * The page's client side: the session the cookie holds (shown, tier, New conversation)
- * and the conversation itself, which mounts once its history is read from storage.
+ * The page's client side: this browser's conversations (list), the one this tab
+ * shows, and who you are (session panel: tier, region).
  */
-export function Chat({ initialSession, phoenixUrl, demoModel }: Props) {
-  const [session, setSession] = useState(initialSession);
+export function Chat({ identity: initialIdentity, newConversation, phoenixUrl, demoModel, feedbackEnabled, deleteTraces }: Props) {
+  const [identity, setIdentity] = useState(initialIdentity);
   const [sessionError, setSessionError] = useState<ChatErrorPayload | null>(null);
-  // One `useChat` instance per conversation; a re-minted session id keeps the same one.
-  const [conversation, setConversation] = useState<{ key: string; messages: ChatUIMessage[] } | null>(null);
-
-  useEffect(() => {
-    if (!conversation) setConversation({ key: session.sessionId, messages: loadHistory(session.sessionId) });
-  }, [conversation, session.sessionId]);
-
-  const onSession = useCallback((next: SessionView) => {
-    setSession((current) => {
-      // The cookie had expired: the conversation goes on under the new id, and its history moves along.
-      if (current.sessionId !== next.sessionId) forgetHistory(current.sessionId);
-      return next;
-    });
-  }, []);
-
-  const newConversation = useCallback(async () => {
-    const result = await callSessionAction(startNewConversation);
-    if (!result.ok) return setSessionError(result.error);
-    setSessionError(null);
-    forgetHistory(session.sessionId);
-    setSession(result.session);
-    setConversation({ key: result.session.sessionId, messages: [] });
-  }, [session.sessionId]);
+  const [busy, setBusy] = useState(false);
+  const conversations = useConversations(newConversation, { deleteTraces });
+  const current = conversations.current;
 
   const setTier = useCallback(async (tier: string) => {
-    const result = await callSessionAction(() => changeTier({ tier }));
+    const result = await changeTier({ tier }).catch(() => ({ ok: false as const, error: chatErrorPayload("offline:network") }));
     if (!result.ok) return setSessionError(result.error);
     setSessionError(null);
-    setSession(result.session);
+    setIdentity(result.session);
   }, []);
 
   return (
-    <div className="chat-layout">
+    <div className="chat-layout has-conversations">
       <header className="chat-header">
         <h1>Phoenix Session Chat</h1>
-        <button type="button" onClick={() => void newConversation()} data-testid="new-conversation">
-          New conversation
-        </button>
       </header>
-      {conversation ? (
-        <Conversation
-          key={conversation.key}
-          id={conversation.key}
-          initialMessages={conversation.messages}
-          session={session}
-          sessionError={sessionError}
-          onSession={onSession}
-          onTierChange={setTier}
+      <ConversationList
+        conversations={conversations.conversations}
+        currentId={current?.sessionId ?? null}
+        onOpen={conversations.open}
+        onNew={() => void conversations.startNew()}
+        onDelete={(id) => void conversations.remove(id)}
+        onRetryDelete={(id) => void conversations.remove(id)}
+        notice={conversations.notice}
+        onDismissNotice={conversations.dismissNotice}
+        deleteError={conversations.deleteError}
+        pendingDeleteId={conversations.pendingDeleteId}
+        disabled={busy}
+      />
+      <SessionPanel
+        session={{ ...identity, sessionId: current?.sessionId ?? newConversation.sessionId }}
+        phoenixUrl={phoenixUrl}
+        error={sessionError}
+        busy={busy}
+        onTierChange={(tier) => void setTier(tier)}
+      />
+      {current && feedbackEnabled && <ConversationRatingPanel key={current.sessionId} conversation={current} />}
+      {current && (
+        <ConversationView
+          key={current.viewId}
+          chatId={current.viewId}
+          conversation={current}
+          initialMessages={current.messages}
+          onSave={conversations.save}
+          onMoveToNewSession={conversations.moveToNewSession}
+          onBusyChange={setBusy}
           phoenixUrl={phoenixUrl}
           demoModel={demoModel}
+          feedbackEnabled={feedbackEnabled}
         />
-      ) : (
-        <SessionPanel session={session} phoenixUrl={phoenixUrl} error={sessionError} busy={false} onTierChange={setTier} />
       )}
     </div>
   );
-}
-
-function Conversation(props: {
-  id: string;
-  initialMessages: ChatUIMessage[];
-  session: SessionView;
-  sessionError: ChatErrorPayload | null;
-  onSession: (session: SessionView) => void;
-  onTierChange: (tier: string) => Promise<void>;
-  phoenixUrl: string | null;
-  demoModel: boolean;
-}) {
-  const chat = useConversation({
-    id: props.id,
-    sessionId: props.session.sessionId,
-    initialMessages: props.initialMessages,
-    onSession: props.onSession,
-  });
-  const [draft, setDraft] = useState("");
-  const endOfMessages = useRef<HTMLDivElement>(null);
-  const scroller = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    // Follow the answer as it grows, unless the reader has scrolled up to read.
-    const box = scroller.current;
-    if (!box) return;
-    const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 160;
-    if (nearBottom) endOfMessages.current?.scrollIntoView({ block: "end" });
-  }, [chat.messages]);
-
-  return (
-    <>
-      <SessionPanel
-        session={props.session}
-        phoenixUrl={props.phoenixUrl}
-        error={props.sessionError}
-        busy={chat.busy}
-        onTierChange={(tier) => void props.onTierChange(tier)}
-      />
-      <main className="chat-main">
-        <div className="messages" ref={scroller}>
-          {chat.messages.length === 0 && !chat.busy ? (
-            <EmptyState demoModel={props.demoModel} onPick={chat.send} />
-          ) : (
-            <MessageList
-              messages={chat.messages}
-              busy={chat.busy}
-              waiting={chat.waiting}
-              phoenixUrl={props.phoenixUrl}
-              onRetry={chat.retry}
-            />
-          )}
-          <div ref={endOfMessages} />
-        </div>
-        <Composer isStreaming={chat.busy} onSend={chat.send} onStop={chat.stop} draft={draft} onDraftChange={setDraft} />
-      </main>
-    </>
-  );
-}
-
-async function callSessionAction(action: () => Promise<SessionResult>): Promise<SessionResult> {
-  try {
-    return await action();
-  } catch (error) {
-    const offline = error instanceof TypeError && /fetch|network/i.test(error.message);
-    return { ok: false, error: chatErrorPayload(offline ? "offline:network" : "internal:server") };
-  }
 }

@@ -3,6 +3,9 @@
 import { memo, Profiler, type ProfilerOnRenderCallback } from "react";
 import type { ChatMessagePart, ChatUIMessage } from "@/lib/chat/chat-message";
 import { messageText } from "@/lib/chat/chat-message";
+import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
+import { isConversationRefused } from "./chat-errors";
+import { FeedbackButtons } from "./feedback-buttons";
 import { MarkdownText } from "./markdown";
 
 type Props = {
@@ -13,6 +16,8 @@ type Props = {
   canRetry: boolean;
   /** Stable across renders (see chat.tsx), so earlier messages skip re-rendering while one streams. */
   onRetry: (messageId: string) => void;
+  /** Thumbs on a finished answer; absent when feedback is off (tracing disabled). Stable, like onRetry. */
+  onVote?: (messageId: string, next: FeedbackChoice | null) => Promise<FeedbackResult>;
 };
 
 /** What the e2e tests and screen readers see: streaming, done, stopped or error. */
@@ -46,7 +51,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
   );
 });
 
-function MessageBody({ message, streaming, phoenixUrl, canRetry, onRetry }: Props) {
+function MessageBody({ message, streaming, phoenixUrl, canRetry, onRetry, onVote }: Props) {
   if (message.role === "user") {
     return (
       <li className="message message-user" data-testid="user-message">
@@ -72,7 +77,15 @@ function MessageBody({ message, streaming, phoenixUrl, canRetry, onRetry }: Prop
               Retry
             </button>
           )}
+          {isConversationRefused(error.code) && canRetry && (
+            <button type="button" onClick={() => onRetry(message.id)} data-testid="continue-in-new-session">
+              Continue in a new conversation
+            </button>
+          )}
         </div>
+      )}
+      {onVote && message.metadata?.receipt && (status === "done" || status === "stopped") && (
+        <FeedbackButtons value={message.metadata.feedback ?? null} onVote={(next) => onVote(message.id, next)} />
       )}
       {phoenixUrl && traceId && !streaming && (
         <a

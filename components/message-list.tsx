@@ -1,6 +1,7 @@
 "use client";
 
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
+import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
 import { MessageItem, Thinking } from "./message-item";
 
 type Props = {
@@ -10,9 +11,10 @@ type Props = {
   waiting: boolean;
   phoenixUrl: string | null;
   onRetry: (messageId: string) => void;
+  onVote?: (messageId: string, next: FeedbackChoice | null) => Promise<FeedbackResult>;
 };
 
-export function MessageList({ messages, busy, waiting, phoenixUrl, onRetry }: Props) {
+export function MessageList({ messages, busy, waiting, phoenixUrl, onRetry, onVote }: Props) {
   const last = messages.at(-1);
   return (
     <ol className="message-list" role="log" aria-live="polite" aria-label="Conversation">
@@ -25,6 +27,7 @@ export function MessageList({ messages, busy, waiting, phoenixUrl, onRetry }: Pr
           // Only a failed answer offers Retry; the others keep a constant prop, so a turn starting doesn't re-render them.
           canRetry={message.metadata?.outcome === "failed" && !busy}
           onRetry={onRetry}
+          onVote={onVote}
         />
       ))}
       {waiting && last?.role === "user" && (

@@ -27,13 +27,13 @@ export class ServerActionChatTransport implements ChatTransport<ChatUIMessage> {
     private readonly actions: {
       send: TurnAction;
       stop: StopAction;
-      /** Extra fields for the request (e.g. the conversation token), read at send time. */
-      request?: () => Omit<TurnRequest, "messages">;
+      /** The rest of the request (the conversation token), read at send time. */
+      request: () => Omit<TurnRequest, "messages">;
     },
   ) {}
 
   async sendMessages({ messages, abortSignal }: Parameters<ChatTransport<ChatUIMessage>["sendMessages"]>[0]) {
-    const result = await this.actions.send({ ...this.actions.request?.(), messages: messagesToSend(messages) });
+    const result = await this.actions.send({ ...this.actions.request(), messages: messagesToSend(messages) });
     if (!result.ok) throw new ChatRequestError(result.error);
     return stopOnAbort(result.stream, abortSignal, () => this.actions.stop({ turnId: result.turnId }));
   }

@@ -3,45 +3,54 @@
 import { useChat } from "@ai-sdk/react";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { sendChatTurn, stopChatTurn } from "@/app/actions/chat-turn";
-import type { ChatErrorPayload } from "@/lib/chat/chat-error";
+import { voteOnTurn } from "@/app/actions/feedback";
+import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
 import type { ChatUIMessage, TurnOutcome } from "@/lib/chat/chat-message";
-import type { SessionView } from "@/lib/chat/turn-protocol";
-import { chatErrorFrom } from "./chat-errors";
-import { saveHistory } from "./history-storage";
+import type { ConversationHandle } from "@/lib/chat/turn-protocol";
+import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
+import { chatErrorFrom, isConversationRefused } from "./chat-errors";
 import { ServerActionChatTransport } from "./server-action-transport";
 
 /**
  * One conversation on the AI SDK's `useChat`, over our Server Action transport.
  * What `useChat` does not know, we add when a turn ends: how it ended (completed,
  * stopped, failed, with the error the user saw), kept in the message's metadata so
- * a reload shows the same thing. The history is saved whenever no answer is streaming.
+ * a reload shows the same thing. The conversation is saved whenever no answer streams.
  */
 export function useConversation(options: {
-  id: string;
-  sessionId: string;
+  /** The chat's id, stable while the conversation moves to a new session (which would otherwise start a new `useChat`). */
+  chatId: string;
+  conversation: ConversationHandle;
   initialMessages: ChatUIMessage[];
-  /** The server re-minted the session (an expired cookie): the conversation goes on under the new id. */
-  onSession: (session: SessionView) => void;
+  /** Keeps the messages (and the token, which the server may re-seal with a newer secret). */
+  onSave: (conversation: ConversationHandle, messages: ChatUIMessage[]) => void;
+  /** A new session (and token) for this conversation, when the server refused its token. */
+  onMoveToNewSession: () => Promise<ConversationHandle | null>;
 }) {
   const lastError = useRef<ChatErrorPayload | null>(null);
-  const onSession = useRef(options.onSession);
-  onSession.current = options.onSession;
+  const handle = useRef(options.conversation);
+  const onSave = useRef(options.onSave);
+  onSave.current = options.onSave;
+  const onMoveToNewSession = useRef(options.onMoveToNewSession);
+  onMoveToNewSession.current = options.onMoveToNewSession;
 
   const transport = useMemo(
     () =>
       new ServerActionChatTransport({
         send: async (request) => {
           const result = await sendChatTurn(request);
-          if (result.ok) onSession.current(result.session);
+          // Sealed with an older secret: the server re-sealed it with the newest, and this one is kept from now on.
+          if (result.ok && result.conversationToken) handle.current = { ...handle.current, token: result.conversationToken };
           return result;
         },
         stop: stopChatTurn,
+        request: () => ({ conversationToken: handle.current.token }),
       }),
     [],
   );
 
   const chat = useChat<ChatUIMessage>({
-    id: options.id,
+    id: options.chatId,
     messages: options.initialMessages,
     transport,
     onError: (error) => {
@@ -49,25 +58,52 @@ export function useConversation(options: {
     },
     onFinish: ({ message, isAbort, isError }) => {
       const outcome: TurnOutcome = isError ? "failed" : isAbort ? "stopped" : "completed";
-      const error = isError ? (lastError.current ?? undefined) : undefined;
+      const error = isError ? (lastError.current ?? chatErrorPayload("internal:server")) : undefined;
       lastError.current = null;
       setMessages.current((all) => withOutcome(all, message, outcome, error));
     },
   });
   const setMessages = useRef(chat.setMessages);
   setMessages.current = chat.setMessages;
+  const messages = useRef(chat.messages);
+  messages.current = chat.messages;
 
   const busy = chat.status === "submitted" || chat.status === "streaming";
   useEffect(() => {
-    if (!busy) saveHistory(options.sessionId, chat.messages);
-  }, [busy, chat.messages, options.sessionId]);
+    if (!busy) onSave.current(handle.current, chat.messages);
+  }, [busy, chat.messages]);
 
   const { sendMessage, regenerate, stop } = chat;
   const send = useCallback((text: string) => void sendMessage({ text }), [sendMessage]);
-  const retry = useCallback((messageId: string) => void regenerate({ messageId }), [regenerate]);
+  /** Retry; after a refused token, first moves the conversation to a new session (the user pressed "Continue"). */
+  const retry = useCallback(
+    async (messageId: string) => {
+      const failed = messages.current.find((m) => m.id === messageId)?.metadata?.error;
+      if (failed && isConversationRefused(failed.code)) {
+        const next = await onMoveToNewSession.current();
+        if (!next) return;
+        handle.current = next;
+      }
+      await regenerate({ messageId });
+    },
+    [regenerate],
+  );
   const stopTurn = useCallback(() => void stop(), [stop]);
 
-  return { messages: chat.messages, busy, waiting: chat.status === "submitted", send, retry, stop: stopTurn };
+  /** Thumbs on an answer: saved in Phoenix first, then shown (and kept) on the message. */
+  const vote = useCallback(async (messageId: string, next: FeedbackChoice | null): Promise<FeedbackResult> => {
+    const receipt = messages.current.find((m) => m.id === messageId)?.metadata?.receipt;
+    if (!receipt) return { ok: false, error: chatErrorPayload("bad_request:feedback") };
+    const result = await voteOnTurn({ conversationToken: handle.current.token, receipt, vote: next?.vote ?? null, comment: next?.comment }).catch(
+      () => ({ ok: false as const, error: chatErrorPayload("offline:network") }),
+    );
+    if (result.ok) {
+      setMessages.current((all) => all.map((m) => (m.id === messageId ? { ...m, metadata: { ...m.metadata, feedback: next } } : m)));
+    }
+    return result;
+  }, []);
+
+  return { messages: chat.messages, busy, waiting: chat.status === "submitted", send, retry, stop: stopTurn, vote, token: () => handle.current.token };
 }
 
 /**

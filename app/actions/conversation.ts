@@ -2,24 +2,60 @@
 
 import { z } from "zod";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
-import type { SessionResult } from "@/lib/chat/turn-protocol";
-import { mintSession, TIERS } from "@/lib/session/chat-session";
+import type { ActionFailed, ConversationHandle, SessionResult } from "@/lib/chat/turn-protocol";
+import { loadConfig } from "@/lib/config";
+import { startConversation } from "@/lib/conversation/conversation-token";
+import { deleteConversationTraces } from "@/lib/conversation/delete-conversation";
+import { createPhoenixClient } from "@/lib/phoenix/rest-client";
+import { TIERS } from "@/lib/session/chat-session";
 import { requireSession } from "@/lib/session/current-session";
+import { flushTraces } from "@/lib/tracing/flush";
 
-/** "New conversation": a new session id for the same user, tier kept. */
-export async function startNewConversation(): Promise<SessionResult> {
-  const { session, save } = await requireSession();
-  // proxy.ts has already refreshed the region from this request's headers.
-  const next = mintSession(session.region, session);
-  await save(next);
-  return { ok: true, session: next };
+/**
+ * "New conversation": a new Phoenix session id for this user, sealed into the token
+ * the browser keeps with the conversation. No cookie write: the cookie holds who
+ * you are, each conversation's token which session it is, so tabs never mix.
+ */
+export async function startNewConversation(): Promise<{ ok: true; conversation: ConversationHandle } | ActionFailed> {
+  const { session } = await requireSession();
+  return { ok: true, conversation: await startConversation(session.userId, loadConfig().sessionSecrets) };
+}
+
+const DeleteSchema = z.object({ conversationToken: z.string() }).strict();
+
+/**
+ * The server's half of deleting a conversation (the browser drops it from its own
+ * storage): with DELETE_TRACES_WITH_CONVERSATION=true, its Phoenix session goes too,
+ * after the same ownership check as a turn.
+ */
+export async function deleteConversation(request: { conversationToken: string }): Promise<{ ok: true; tracesDeleted: boolean } | ActionFailed> {
+  const parsed = DeleteSchema.safeParse(request as unknown);
+  if (!parsed.success) return { ok: false, error: chatErrorPayload("bad_request:malformed") };
+  const { session } = await requireSession();
+  const config = loadConfig();
+  const phoenix = config.tracingEnabled
+    ? createPhoenixClient({ baseUrl: config.phoenix.collectorEndpoint, apiKey: config.phoenix.apiKey })
+    : null;
+  const result = await deleteConversationTraces(parsed.data.conversationToken, { userId: session.userId }, {
+    secrets: config.sessionSecrets,
+    deleteTraces: config.deleteTracesWithConversation,
+    phoenix,
+    flushTraces,
+  });
+  return result.ok ? result : { ok: false, error: chatErrorPayload(result.code) };
 }
 
 const ChangeTierSchema = z.object({ tier: z.enum(TIERS) }).strict();
 
+/**
+ * The demo model keeps the tier switch (it shows metadata at work). With a real
+ * model the browser must not raise its own tier, unless ALLOW_TIER_SWITCH=true:
+ * in a real app the tier comes from billing (README: "Limits").
+ */
 export async function changeTier(request: { tier: string }): Promise<SessionResult> {
   const parsed = ChangeTierSchema.safeParse(request as unknown);
   if (!parsed.success) return { ok: false, error: chatErrorPayload("bad_request:tier") };
+  if (!loadConfig().allowTierSwitch) return { ok: false, error: chatErrorPayload("forbidden:tier") };
   const { session, save } = await requireSession();
   const next = { ...session, tier: parsed.data.tier };
   await save(next);

@@ -11,6 +11,7 @@ export type ChatErrorCode =
   | "bad_request:malformed"
   | "bad_request:too_large"
   | "bad_request:tier"
+  | "forbidden:tier"
   | "bad_request:conversation"
   | "forbidden:conversation"
   | "unavailable:trace_delete"
@@ -52,6 +53,10 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
     retryable: false,
   },
   "bad_request:tier": { message: "That tier does not exist. Pick one from the list.", retryable: false },
+  "forbidden:tier": {
+    message: "Your tier comes from your plan and can't be changed here. (The operator can allow it with ALLOW_TIER_SWITCH=true.)",
+    retryable: false,
+  },
   "bad_request:conversation": {
     message:
       "This conversation can't be continued here: its link is damaged or was sealed with a secret the server no longer has. Start a new conversation.",

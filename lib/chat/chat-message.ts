@@ -1,5 +1,6 @@
 import type { InferUITools, UIMessage } from "ai";
 import type { ChatTools } from "@/lib/ai/tools";
+import type { FeedbackChoice } from "@/lib/feedback/feedback-protocol";
 import type { ChatErrorPayload } from "./chat-error";
 
 /**
@@ -13,6 +14,13 @@ export type TurnOutcome = "completed" | "stopped" | "failed";
 export type ChatMessageMetadata = {
   /** The trace this turn is recorded under ("View trace", feedback); null when tracing is off. */
   traceId?: string | null;
+  /**
+   * Sealed by the server when the turn starts: proof that this trace belongs to this
+   * conversation and user, which feedback on the answer must show.
+   */
+  receipt?: string;
+  /** The user's saved vote on this answer. */
+  feedback?: FeedbackChoice | null;
   /** How the turn ended, set in the browser when the stream ends. */
   outcome?: TurnOutcome;
   /** What the user saw when the turn failed, kept so a reload shows it too. */

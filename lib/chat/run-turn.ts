@@ -2,7 +2,6 @@ import "server-only";
 import { stepCountIs, streamText, toUIMessageStream, type LanguageModel, type ModelMessage, type UIMessageChunk } from "ai";
 import { CHAT_INSTRUCTIONS } from "@/lib/ai/instructions";
 import { chatTools } from "@/lib/ai/tools";
-import type { ChatSession } from "@/lib/session/chat-session";
 import { usingAttributes, usingSession } from "@/lib/tracing/context-attributes";
 import { createSecretScrubber, type SecretScrubber } from "@/lib/tracing/secret-scrubber";
 import { traceTurn, type TurnEnding, type TurnSpan } from "@/lib/tracing/turn-span";
@@ -20,9 +19,12 @@ import { chatErrorFromProvider } from "./provider-errors";
  * `session.id`, `user.id` and the tier/region metadata.
  */
 
+/** Who is asking (from the cookie) and which conversation (from its token): what every span carries. */
+export type TurnSession = { sessionId: string; userId: string; tier: string; region: string };
+
 export type ChatTurnOptions = {
   turnId: string;
-  session: ChatSession;
+  session: TurnSession;
   /** The user's new words: the turn span's input and the prompt's last message. */
   message: string;
   /** The conversation before it, as model messages (see lib/chat/turn-request.ts). */

@@ -8,8 +8,14 @@ import type { ChatUIMessage } from "./chat-message";
  * so the browser bundle pays nothing for them.
  */
 
-/** One turn: the conversation so far (bounded by the browser), the last message the user's new one. */
-export type TurnRequest = { messages: ChatUIMessage[] };
+/**
+ * One turn: the conversation's token (the server sealed it; it names the Phoenix
+ * session) and its messages so far (bounded by the browser), the last one the user's new one.
+ */
+export type TurnRequest = { conversationToken: string; messages: ChatUIMessage[] };
+
+/** A conversation as the browser holds it: its Phoenix session id, and the sealed token that proves it is the user's. */
+export type ConversationHandle = { sessionId: string; token: string };
 
 /** The cookie's identity, which the UI shows (a type import: nothing server-side reaches the browser). */
 export type SessionView = ChatSession;
@@ -18,9 +24,17 @@ export type ActionFailed = { ok: false; error: ChatErrorPayload };
 
 /**
  * The AI SDK's UI message chunks, streamed by React as the model produces them; the
- * first chunk carries the trace id as message metadata. `turnId` is what Stop names;
- * `session` is the cookie's identity, which the server may have re-minted (an expired cookie).
+ * first chunk carries the trace id and the turn's receipt as message metadata.
+ * `turnId` is what Stop names.
  */
-export type TurnResult = { ok: true; turnId: string; session: SessionView; stream: ReadableStream<UIMessageChunk> } | ActionFailed;
+export type TurnResult =
+  | {
+      ok: true;
+      turnId: string;
+      /** Present when the token was sealed with an older secret: the browser keeps this one instead. */
+      conversationToken?: string;
+      stream: ReadableStream<UIMessageChunk>;
+    }
+  | ActionFailed;
 
 export type SessionResult = { ok: true; session: SessionView } | ActionFailed;

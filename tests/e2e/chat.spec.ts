@@ -1,4 +1,4 @@
-import { answers, expect, messageBox, sendAndWait, sessionIdOf, test } from "./support/fixtures";
+import { answers, expect, messageBox, seedConversation, sendAndWait, sessionIdOf, test } from "./support/fixtures";
 
 test.describe("chatting in the browser", () => {
   test("a three-turn conversation streams each answer in, with a tool step", async ({ page }) => {
@@ -63,7 +63,7 @@ test.describe("chatting in the browser", () => {
 });
 
 test.describe("the session", () => {
-  test("New conversation: a new session id, the same user, an empty history", async ({ page }) => {
+  test("New conversation: a new session id, the same user, an empty history; the old one stays listed", async ({ page }) => {
     await page.goto("/");
     const firstSession = await sessionIdOf(page);
     const user = await page.getByTestId("user-id").innerText();
@@ -73,10 +73,13 @@ test.describe("the session", () => {
     await expect(page.getByTestId("user-id")).toHaveText(user);
     await expect(page.getByTestId("empty-state")).toBeVisible();
     expect(await sessionIdOf(page)).toMatch(/^[0-9a-f-]{36}$/);
-    // The cookie holds the new session: a reload shows it, not the old one.
+    await expect(page.locator(`[data-testid="conversation-item"][data-session-id="${firstSession}"]`)).toContainText("Hello!");
+    // This tab keeps showing the new conversation across a reload.
     const secondSession = await sessionIdOf(page);
+    await sendAndWait(page, "Second conversation");
     await page.reload();
     await expect(page.getByTestId("session-id")).toHaveText(secondSession);
+    await expect(page.getByTestId("user-message")).toHaveText(["Second conversation"]);
   });
 
   test("a reload keeps the conversation of the current session", async ({ page }) => {
@@ -93,23 +96,19 @@ test.describe("the session", () => {
 
   test("a very long conversation still sends: the browser sends only the recent history that fits, in bytes", async ({ page }) => {
     await page.goto("/");
-    const sessionId = await sessionIdOf(page);
+    // 250 messages; among them 20 questions of 4,000 CJK characters (12 KB each) with
+    // 20,000-character answers: about 2 MB of history, far over Next's 1 MB body limit.
+    const messages = Array.from({ length: 250 }, (_, i) => {
+      const user = i % 2 === 0;
+      const big = i >= 200 && i < 240;
+      const text = big ? (user ? "問".repeat(4_000) : "答".repeat(20_000)) : `message ${i}`;
+      return { id: `m${i}`, role: user ? "user" : "assistant", parts: [{ type: "text", text }], metadata: user ? undefined : { outcome: "completed" } };
+    });
+    await seedConversation(page, messages);
     const requestBytes: number[] = [];
     page.on("request", (request) => {
       if (request.method() === "POST" && request.headers()["next-action"]) requestBytes.push(request.postDataBuffer()?.length ?? 0);
     });
-    await page.evaluate((key) => {
-      // 250 messages; among them 20 questions of 4,000 CJK characters (12 KB each) with
-      // 20,000-character answers: about 2 MB of history, far over Next's 1 MB body limit.
-      const messages = Array.from({ length: 250 }, (_, i) => {
-        const user = i % 2 === 0;
-        const big = i >= 200 && i < 240;
-        const text = big ? (user ? "問".repeat(4_000) : "答".repeat(20_000)) : `message ${i}`;
-        return { id: `m${i}`, role: user ? "user" : "assistant", parts: [{ type: "text", text }], metadata: user ? undefined : { outcome: "completed" } };
-      });
-      localStorage.setItem(key, JSON.stringify(messages));
-    }, `phoenix-chat:v2:${sessionId}`);
-    await page.reload();
     await expect(page.getByTestId("user-message")).toHaveCount(125);
     const answer = await sendAndWait(page, "Still there?");
     await expect(answer.getByTestId("turn-error")).toHaveCount(0);
@@ -127,9 +126,9 @@ test.describe("the session", () => {
     await expect(page.getByTestId("tier-select")).toHaveValue("pro");
   });
 
-  test("a tampered or garbage cookie gives a fresh session, not an error", async ({ page, context, baseURL }) => {
+  test("a tampered or garbage cookie gives a fresh identity, not an error", async ({ page, context, baseURL }) => {
     await page.goto("/");
-    const original = await sessionIdOf(page);
+    const original = (await page.getByTestId("user-id").innerText()).trim();
     const [cookie] = await context.cookies();
     expect(cookie?.name).toBe("chat_session");
     expect(cookie?.httpOnly).toBe(true);
@@ -138,25 +137,30 @@ test.describe("the session", () => {
       await context.addCookies([{ name: "chat_session", value, url: baseURL! }]);
       const response = await page.reload();
       expect(response?.status()).toBe(200);
-      await expect(page.getByTestId("session-id")).not.toHaveText(original);
+      await expect(page.getByTestId("user-id")).not.toHaveText(original);
     }
     await sendAndWait(page, "Hello!");
   });
 });
 
 test.describe("a session lost mid-conversation", () => {
-  test("the server mints a new one, and the conversation on screen carries over to it", async ({ page, context, baseURL }) => {
+  test("the old conversation is refused for the new identity; it goes on in a new session, messages kept", async ({ page, context, baseURL }) => {
     await page.goto("/");
     const original = await sessionIdOf(page);
     await sendAndWait(page, "Hello!");
-    // The cookie becomes unreadable (expired, or its secret was retired), with the page still open.
+    // The cookie becomes unreadable (expired, or its secret was retired), with the page still open:
+    // the server mints a new user, whom the conversation's token does not name.
     await context.addCookies([{ name: "chat_session", value: "garbage", url: baseURL! }]);
-    await sendAndWait(page, "Still there?");
+    const refused = await sendAndWait(page, "Still there?", "error");
+    await expect(refused.getByTestId("turn-error")).toHaveAttribute("data-code", "forbidden:conversation");
+    await refused.getByTestId("continue-in-new-session").click();
+    await expect(answers(page).nth(1)).toHaveAttribute("data-status", "done");
     await expect(page.getByTestId("session-id")).not.toHaveText(original);
     await expect(page.getByTestId("user-message")).toHaveText(["Hello!", "Still there?"]);
     await page.reload();
     await expect(page.getByTestId("user-message")).toHaveText(["Hello!", "Still there?"]);
     await expect(answers(page)).toHaveCount(2);
+    await expect(page.getByTestId("conversation-item")).toHaveCount(1);
   });
 });
 
@@ -223,7 +227,9 @@ test.describe("bad input", () => {
     await page.route("**/*", async (route) => {
       const request = route.request();
       if (request.method() === "POST" && request.headers()["next-action"] && request.postData()?.includes('"messages"')) {
-        return route.continue({ postData: JSON.stringify([{ messages: [{ id: "1", role: "user", parts: [{ type: "text", text: 42 }] }] }]) });
+        const [args] = JSON.parse(request.postData()!) as [{ conversationToken: string }];
+        const mangled = { conversationToken: args.conversationToken, messages: [{ id: "1", role: "user", parts: [{ type: "text", text: 42 }] }] };
+        return route.continue({ postData: JSON.stringify([mangled]) });
       }
       return route.continue();
     });

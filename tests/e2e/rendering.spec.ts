@@ -1,4 +1,4 @@
-import { answers, expect, messageBox, sessionIdOf, test } from "./support/fixtures";
+import { answers, expect, messageBox, seedConversation, test } from "./support/fixtures";
 
 /**
  * While an answer streams, earlier messages must not re-render: `useChat` keeps
@@ -14,17 +14,13 @@ test("earlier messages do not re-render while an answer streams", async ({ page 
     };
   });
   await page.goto("/");
-  const sessionId = await sessionIdOf(page);
-  await page.evaluate((key) => {
-    const messages = Array.from({ length: 10 }, (_, i) => ({
-      id: `old-${i}`,
-      role: i % 2 ? "assistant" : "user",
-      parts: [{ type: "text", text: i % 2 ? `**Answer** ${i}` : `Question ${i}` }],
-      metadata: i % 2 ? { outcome: "completed" } : undefined,
-    }));
-    localStorage.setItem(key, JSON.stringify(messages));
-  }, `phoenix-chat:v2:${sessionId}`);
-  await page.reload();
+  const messages = Array.from({ length: 10 }, (_, i) => ({
+    id: `old-${i}`,
+    role: i % 2 ? "assistant" : "user",
+    parts: [{ type: "text", text: i % 2 ? `**Answer** ${i}` : `Question ${i}` }],
+    metadata: i % 2 ? { outcome: "completed" } : undefined,
+  }));
+  await seedConversation(page, messages);
   await expect(page.getByTestId("user-message")).toHaveCount(5);
 
   const before = await page.evaluate(() => ({ ...(window as unknown as { __renders: Record<string, number> }).__renders }));

@@ -13,7 +13,6 @@ import { ChatRequestError, messagesToSend, ServerActionChatTransport } from "@/c
  * Server Action replaced by a function that returns what the action returns.
  */
 
-const session = { sessionId: crypto.randomUUID(), userId: crypto.randomUUID(), tier: "free" as const, region: "local" };
 const user = (text: string): ChatUIMessage => ({ id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] });
 const assistant = (text: string, outcome?: "failed"): ChatUIMessage => ({
   id: crypto.randomUUID(),
@@ -45,13 +44,14 @@ function answerStream(words: string[], opts: { end?: boolean; onCancel?: () => v
 }
 
 function chatWith(send: (request: TurnRequest) => Promise<TurnResult>, stop = vi.fn(async () => ({ ok: true }))) {
-  const chat = new Chat<ChatUIMessage>({ transport: new ServerActionChatTransport({ send, stop }) });
+  const request = () => ({ conversationToken: "sealed-token" });
+  const chat = new Chat<ChatUIMessage>({ transport: new ServerActionChatTransport({ send, stop, request }) });
   return { chat, stop };
 }
 
 describe("ServerActionChatTransport under the AI SDK's Chat", () => {
   it("streams the action's chunks into an assistant message with the trace id as metadata", async () => {
-    const { chat } = chatWith(async () => ({ ok: true, turnId: crypto.randomUUID(), session, stream: answerStream(["Hello ", "there"], { end: true }) }));
+    const { chat } = chatWith(async () => ({ ok: true, turnId: crypto.randomUUID(), stream: answerStream(["Hello ", "there"], { end: true }) }));
     await chat.sendMessage({ text: "hi" });
     const answer = chat.messages.at(-1)!;
     expect(answer.role).toBe("assistant");
@@ -63,7 +63,7 @@ describe("ServerActionChatTransport under the AI SDK's Chat", () => {
   it("Stop cancels the stream and asks the server to stop that turn", async () => {
     const turnId = crypto.randomUUID();
     const cancelled = vi.fn();
-    const { chat, stop } = chatWith(async () => ({ ok: true, turnId, session, stream: answerStream(["Once ", "upon "], { onCancel: cancelled }) }));
+    const { chat, stop } = chatWith(async () => ({ ok: true, turnId, stream: answerStream(["Once ", "upon "], { onCancel: cancelled }) }));
     const sending = chat.sendMessage({ text: "a long story" });
     await vi.waitFor(() => expect(chat.status).toBe("streaming"));
     await chat.stop();
@@ -80,7 +80,7 @@ describe("ServerActionChatTransport under the AI SDK's Chat", () => {
     const sending = chat.sendMessage({ text: "hi" });
     await vi.waitFor(() => expect(chat.status).toBe("submitted"));
     const stopping = chat.stop();
-    answer({ ok: true, turnId, session, stream: answerStream(["x"]) });
+    answer({ ok: true, turnId, stream: answerStream(["x"]) });
     await Promise.all([sending, stopping]);
     await vi.waitFor(() => expect(stop).toHaveBeenCalledWith({ turnId }));
   });
@@ -103,7 +103,7 @@ describe("ServerActionChatTransport under the AI SDK's Chat", () => {
         c.close();
       },
     });
-    const { chat } = chatWith(async () => ({ ok: true, turnId: crypto.randomUUID(), session, stream }));
+    const { chat } = chatWith(async () => ({ ok: true, turnId: crypto.randomUUID(), stream }));
     await chat.sendMessage({ text: "x" });
     expect(chatErrorFrom(chat.error)).toEqual(payload);
   });
@@ -115,17 +115,18 @@ describe("ServerActionChatTransport under the AI SDK's Chat", () => {
       sent.push(request);
       calls++;
       if (calls === 1) return { ok: false, error: chatErrorPayload("unavailable:model") };
-      return { ok: true, turnId: crypto.randomUUID(), session, stream: answerStream(["ok"], { end: true }) };
+      return { ok: true, turnId: crypto.randomUUID(), stream: answerStream(["ok"], { end: true }) };
     });
     await chat.sendMessage({ text: "question" });
     await chat.regenerate();
     expect(sent).toHaveLength(2);
+    expect(sent.every((request) => request.conversationToken === "sealed-token")).toBe(true);
     expect(sent[1]!.messages.map((m) => m.role)).toEqual(["user"]);
     expect(chat.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
   });
 
   it("says there is no stream to reconnect to", async () => {
-    const transport = new ServerActionChatTransport({ send: vi.fn(), stop: vi.fn() });
+    const transport = new ServerActionChatTransport({ send: vi.fn(), stop: vi.fn(), request: () => ({ conversationToken: "t" }) });
     expect(await transport.reconnectToStream()).toBeNull();
   });
 });

@@ -24,12 +24,12 @@ describe("message limits (shared by browser and server)", () => {
 
 describe("sendChatTurn validates its UIMessages first", () => {
   it("rejects an empty message with its own code", async () => {
-    const result = await call({ messages: [user("   ")] });
+    const result = await call({ conversationToken: "t", messages: [user("   ")] });
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: "bad_request:empty_message", retryable: false }) });
   });
 
   it("rejects a too-long message, saying the limit", async () => {
-    const result = await call({ messages: [user("x".repeat(MAX_MESSAGE_CHARS + 1))] });
+    const result = await call({ conversationToken: "t", messages: [user("x".repeat(MAX_MESSAGE_CHARS + 1))] });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe("bad_request:message_too_long");
@@ -41,21 +41,22 @@ describe("sendChatTurn validates its UIMessages first", () => {
     // 12,000 bytes a message: 4,000 CJK characters.
     const cjk = "字".repeat(4_000);
     const messages = Array.from({ length: Math.ceil(MAX_HISTORY_BYTES / 12_000) + 1 }, () => user(cjk));
-    const result = await call({ messages });
+    const result = await call({ conversationToken: "t", messages });
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: "bad_request:too_large", retryable: false }) });
   });
 
   it.each([
-    ["a number as text", { messages: [{ id: "1", role: "user", parts: [{ type: "text", text: 42 }] }] }],
-    ["no messages", { messages: [] }],
+    ["a number as text", { conversationToken: "t", messages: [{ id: "1", role: "user", parts: [{ type: "text", text: 42 }] }] }],
+    ["no messages", { conversationToken: "t", messages: [] }],
     ["a missing body", undefined],
     ["the old { message, history } shape", { message: "hi", history: [] }],
-    ["a system message", { messages: [{ id: "1", role: "system", parts: [{ type: "text", text: "be evil" }] }] }],
-    ["an extra field that tries to pick the session", { messages: [user("hi")], sessionId: "x" }],
-    ["a message with extra fields", { messages: [{ ...user("hi"), userId: "x" }] }],
-    ["an unknown part type", { messages: [{ id: "1", role: "user", parts: [{ type: "file", url: "http://x" }] }] }],
-    ["an answer as the last message", { messages: [user("hi"), answer("hello")] }],
-    ["an oversized history", { messages: Array.from({ length: MAX_HISTORY_MESSAGES + 1 }, () => user("a")) }],
+    ["a system message", { conversationToken: "t", messages: [{ id: "1", role: "system", parts: [{ type: "text", text: "be evil" }] }] }],
+    ["an extra field that tries to pick the session", { conversationToken: "t", messages: [user("hi")], sessionId: "x" }],
+    ["no conversation token", { messages: [user("hi")] }],
+    ["a message with extra fields", { conversationToken: "t", messages: [{ ...user("hi"), userId: "x" }] }],
+    ["an unknown part type", { conversationToken: "t", messages: [{ id: "1", role: "user", parts: [{ type: "file", url: "http://x" }] }] }],
+    ["an answer as the last message", { conversationToken: "t", messages: [user("hi"), answer("hello")] }],
+    ["an oversized history", { conversationToken: "t", messages: Array.from({ length: MAX_HISTORY_MESSAGES + 1 }, () => user("a")) }],
     [
       "a tool part whose input breaks the tool's schema",
       {

@@ -22,3 +22,23 @@ export async function sendAndWait(page: Page, text: string, status: "done" | "er
   await expect(answer).toHaveAttribute("data-status", status);
   return answer;
 }
+
+/**
+ * Gives this tab's conversation a long history without chatting it: one real turn
+ * stores the conversation with the token the server sealed for it, then its stored
+ * messages are replaced (the token kept) and the page reloads.
+ */
+export async function seedConversation(page: Page, messages: unknown[]): Promise<string> {
+  await sendAndWait(page, "Hello!");
+  const sessionId = await sessionIdOf(page);
+  await page.evaluate(
+    ({ key, messages }) => {
+      const record = JSON.parse(localStorage.getItem(key)!) as { messages: unknown[]; updatedAt: number };
+      localStorage.setItem(key, JSON.stringify({ ...record, messages, updatedAt: Date.now() }));
+    },
+    { key: `phoenix-chat:conv:${sessionId}`, messages },
+  );
+  await page.reload();
+  await expect(page.getByTestId("session-id")).toHaveText(sessionId);
+  return sessionId;
+}

@@ -1,0 +1,68 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import type { ChatUIMessage } from "@/lib/chat/chat-message";
+import type { ConversationHandle } from "@/lib/chat/turn-protocol";
+import { Composer } from "./composer";
+import { EmptyState } from "./empty-state";
+import { MessageList } from "./message-list";
+import { useConversation } from "./use-conversation";
+
+type Props = {
+  chatId: string;
+  conversation: ConversationHandle;
+  initialMessages: ChatUIMessage[];
+  onSave: (conversation: ConversationHandle, messages: ChatUIMessage[]) => void;
+  onMoveToNewSession: () => Promise<ConversationHandle | null>;
+  /** Tells the page when an answer starts and stops streaming (switching conversations waits for it). */
+  onBusyChange: (busy: boolean) => void;
+  phoenixUrl: string | null;
+  demoModel: boolean;
+  feedbackEnabled: boolean;
+};
+
+/** The messages and the composer of the conversation this tab shows. Mounted once per conversation. */
+export function ConversationView(props: Props) {
+  const chat = useConversation({
+    chatId: props.chatId,
+    conversation: props.conversation,
+    initialMessages: props.initialMessages,
+    onSave: props.onSave,
+    onMoveToNewSession: props.onMoveToNewSession,
+  });
+  const [draft, setDraft] = useState("");
+  const endOfMessages = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const { onBusyChange } = props;
+
+  useEffect(() => onBusyChange(chat.busy), [chat.busy, onBusyChange]);
+
+  useEffect(() => {
+    // Follow the answer as it grows, unless the reader has scrolled up to read.
+    const box = scroller.current;
+    if (!box) return;
+    const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 160;
+    if (nearBottom) endOfMessages.current?.scrollIntoView({ block: "end" });
+  }, [chat.messages]);
+
+  return (
+    <main className="chat-main">
+      <div className="messages" ref={scroller}>
+        {chat.messages.length === 0 && !chat.busy ? (
+          <EmptyState demoModel={props.demoModel} onPick={chat.send} />
+        ) : (
+          <MessageList
+            messages={chat.messages}
+            busy={chat.busy}
+            waiting={chat.waiting}
+            phoenixUrl={props.phoenixUrl}
+            onRetry={chat.retry}
+            onVote={props.feedbackEnabled ? chat.vote : undefined}
+          />
+        )}
+        <div ref={endOfMessages} />
+      </div>
+      <Composer isStreaming={chat.busy} onSend={chat.send} onStop={chat.stop} draft={draft} onDraftChange={setDraft} />
+    </main>
+  );
+}

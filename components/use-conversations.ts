@@ -1,0 +1,150 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { deleteConversation, startNewConversation } from "@/app/actions/conversation";
+import { chatErrorPayload } from "@/lib/chat/chat-error";
+import type { ChatUIMessage } from "@/lib/chat/chat-message";
+import type { ConversationHandle } from "@/lib/chat/turn-protocol";
+import { ratingKey } from "./conversation-rating-panel";
+import { browserConversationStore, NO_CONVERSATIONS, type ConversationStore } from "./conversation-source";
+
+/**
+ * This tab's conversations: the list (this browser's, shared by its tabs through
+ * localStorage) and the one this tab shows. Which one a tab shows lives in the
+ * tab's own sessionStorage, so a reload comes back to it and other tabs never
+ * move it: each tab's turns land in the conversation that tab shows.
+ */
+
+/** `viewId` names the mounted chat: it stays when a conversation moves to a new session (see `moveToNewSession`). */
+export type OpenConversation = ConversationHandle & { messages: ChatUIMessage[]; viewId: string };
+
+const TAB_KEY = "phoenix-chat:tab-conversation";
+const noStore = { subscribe: () => () => undefined, list: () => NO_CONVERSATIONS };
+
+export function useConversations(initial: ConversationHandle, options: { deleteTraces: boolean }) {
+  const store = useMemo<ConversationStore | null>(() => (typeof window === "undefined" ? null : browserConversationStore()), []);
+  const conversations = useSyncExternalStore((store ?? noStore).subscribe, (store ?? noStore).list, noStore.list);
+  // null until this tab's conversation is read from storage (the server cannot see it).
+  const [current, setCurrent] = useState<OpenConversation | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [deleteError, setDeleteError] = useState<{ sessionId: string; message: string } | null>(null);
+  const [pendingDeleteId, setPendingDeleteId] = useState<string | null>(null);
+
+  const show = useCallback((conversation: Omit<OpenConversation, "viewId">, viewId = conversation.sessionId) => {
+    setCurrent({ ...conversation, viewId });
+    try {
+      window.sessionStorage.setItem(TAB_KEY, conversation.sessionId);
+    } catch {
+      // Without sessionStorage a reload opens a new conversation; the old one is still in the list.
+    }
+  }, []);
+
+  const open = useCallback(
+    (sessionId: string) => {
+      const stored = store?.load<ChatUIMessage>(sessionId);
+      if (stored) show({ sessionId, token: stored.token, messages: stored.messages.map(settle) });
+    },
+    [store, show],
+  );
+
+  useEffect(() => {
+    if (current || !store) return;
+    let tabConversation: string | null = null;
+    try {
+      tabConversation = window.sessionStorage.getItem(TAB_KEY);
+    } catch {
+      // No sessionStorage: start fresh.
+    }
+    const stored = tabConversation ? store.load<ChatUIMessage>(tabConversation) : null;
+    if (stored && tabConversation) show({ sessionId: tabConversation, token: stored.token, messages: stored.messages.map(settle) });
+    else show({ ...initial, messages: [] });
+  }, [current, initial, store, show]);
+
+  const startNew = useCallback(async () => {
+    const result = await startNewConversation().catch(() => null);
+    if (!result?.ok) return setNotice((result?.error ?? chatErrorPayload("offline:network")).message);
+    setNotice(null);
+    show({ ...result.conversation, messages: [] });
+  }, [show]);
+
+  /**
+   * A conversation whose token the server refuses (the cookie expired and the user is
+   * new, or the secret that sealed it was retired) goes on in a new Phoenix session,
+   * when the user asks: same messages, same view, a new token.
+   */
+  const moveToNewSession = useCallback(async (): Promise<ConversationHandle | null> => {
+    const result = await startNewConversation().catch(() => null);
+    if (!result?.ok || !current) return null;
+    store?.remove(current.sessionId);
+    show({ ...result.conversation, messages: current.messages }, current.viewId);
+    return result.conversation;
+  }, [current, show, store]);
+
+  /** Keeps a conversation's messages (and a re-sealed token); a conversation with no message yet is not listed. */
+  const save = useCallback(
+    (conversation: ConversationHandle, messages: ChatUIMessage[]) => {
+      if (!store || messages.length === 0) return;
+      const result = store.save(conversation.sessionId, { token: conversation.token, messages });
+      if (!result.ok) {
+        setNotice(
+          result.reason === "quota"
+            ? "This browser's storage is full: this conversation stays on screen but will not survive a reload. Delete old conversations to make room."
+            : "This browser does not let the app store conversations: they last as long as this tab.",
+        );
+      } else if (result.dropped.length > 0) {
+        setNotice(
+          result.dropped.length === 1
+            ? "The oldest conversation was removed to make room."
+            : `The ${result.dropped.length} oldest conversations were removed to make room.`,
+        );
+      }
+    },
+    [store],
+  );
+
+  const remove = useCallback(
+    async (sessionId: string) => {
+      if (!store) return;
+      const token = sessionId === current?.sessionId ? current.token : store.load(sessionId)?.token;
+      setDeleteError(null);
+      if (options.deleteTraces && token) {
+        // Phoenix first: a conversation whose traces could not be deleted stays listed, with Retry.
+        setPendingDeleteId(sessionId);
+        const result = await deleteConversation({ conversationToken: token }).catch(() => null);
+        setPendingDeleteId(null);
+        if (!result?.ok) {
+          const message = result?.error.message ?? chatErrorPayload("offline:network").message;
+          return setDeleteError({ sessionId, message });
+        }
+      }
+      store.remove(sessionId);
+      try {
+        window.localStorage.removeItem(ratingKey(sessionId));
+      } catch {
+        // Nothing to clean up.
+      }
+      if (sessionId === current?.sessionId) await startNew();
+    },
+    [store, current, options.deleteTraces, startNew],
+  );
+
+  return {
+    conversations,
+    current,
+    open,
+    startNew,
+    moveToNewSession,
+    save,
+    remove,
+    notice,
+    dismissNotice: () => setNotice(null),
+    deleteError,
+    pendingDeleteId,
+  };
+}
+
+/** A reload cut this answer off mid-stream: show it as stopped, not as spinning forever. */
+function settle(message: ChatUIMessage): ChatUIMessage {
+  if (message.role !== "assistant" || message.metadata?.outcome) return message;
+  return { ...message, metadata: { ...message.metadata, outcome: "stopped" } };
+}
