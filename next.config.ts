@@ -3,6 +3,11 @@ import { MAX_ACTION_BODY_BYTES } from "./lib/http/body-limit";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `next dev` serves its scripts to localhost only: at http://127.0.0.1:3000, which many
+  // people type, the page would render but never hydrate. Read by `next dev` alone.
+  allowedDevOrigins: ["127.0.0.1", "[::1]"],
+  // `npm test` typechecks the whole project (tsc) before it builds; the build need not do it again.
+  typescript: { ignoreBuildErrors: process.env.SKIP_BUILD_TYPECHECK === "1" },
   experimental: {
     // One limit for Next, proxy.ts (413 before decoding) and the browser (bounds what it sends).
     serverActions: { bodySizeLimit: MAX_ACTION_BODY_BYTES },
