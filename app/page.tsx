@@ -25,6 +25,7 @@ export default async function ChatPage() {
       demoModel={config.model.kind === "demo"}
       feedbackEnabled={feedbackEnabled(config)}
       deleteTraces={config.deleteTracesWithConversation}
+      canChangeTier={config.allowTierSwitch}
     />
   );
 }

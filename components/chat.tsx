@@ -23,13 +23,16 @@ type Props = {
   feedbackEnabled: boolean;
   /** Deleting a conversation also deletes its Phoenix session (DELETE_TRACES_WITH_CONVERSATION). */
   deleteTraces: boolean;
+  /** The tier switch is shown (demo model, or ALLOW_TIER_SWITCH=true). */
+  canChangeTier: boolean;
 };
 
 /**
  * The page's client side: this browser's conversations (list), the one this tab
  * shows, and who you are (session panel: tier, region).
  */
-export function Chat({ identity: initialIdentity, newConversation, phoenixUrl, demoModel, feedbackEnabled, deleteTraces }: Props) {
+export function Chat(props: Props) {
+  const { identity: initialIdentity, newConversation, phoenixUrl, demoModel, feedbackEnabled, deleteTraces, canChangeTier } = props;
   const [identity, setIdentity] = useState(initialIdentity);
   const [sessionError, setSessionError] = useState<ChatErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
@@ -66,6 +69,7 @@ export function Chat({ identity: initialIdentity, newConversation, phoenixUrl, d
         phoenixUrl={phoenixUrl}
         error={sessionError}
         busy={busy}
+        canChangeTier={canChangeTier}
         onTierChange={(tier) => void setTier(tier)}
       />
       {current && feedbackEnabled && <ConversationRatingPanel key={current.sessionId} conversation={current} />}

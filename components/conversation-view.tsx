@@ -37,6 +37,12 @@ export function ConversationView(props: Props) {
 
   useEffect(() => onBusyChange(chat.busy), [chat.busy, onBusyChange]);
 
+  // A refused turn hands its words back: they wait in the box until the limit allows them.
+  const refusal = chat.refusal;
+  useEffect(() => {
+    if (refusal) setDraft((current) => current || refusal.text);
+  }, [refusal]);
+
   useEffect(() => {
     // Follow the answer as it grows, unless the reader has scrolled up to read.
     const box = scroller.current;
@@ -62,6 +68,11 @@ export function ConversationView(props: Props) {
         )}
         <div ref={endOfMessages} />
       </div>
+      {refusal && (
+        <p className="message-error composer-refusal" role="alert" data-testid="turn-refused" data-code={refusal.error.code}>
+          {refusal.error.message}
+        </p>
+      )}
       <Composer isStreaming={chat.busy} onSend={chat.send} onStop={chat.stop} draft={draft} onDraftChange={setDraft} />
     </main>
   );

@@ -8,10 +8,12 @@ type Props = {
   phoenixUrl: string | null;
   error: ChatErrorPayload | null;
   busy: boolean;
+  /** false with a real model (unless ALLOW_TIER_SWITCH): the tier comes from billing, not from the browser. */
+  canChangeTier: boolean;
   onTierChange: (tier: string) => void;
 };
 
-export function SessionPanel({ session, phoenixUrl, error, busy, onTierChange }: Props) {
+export function SessionPanel({ session, phoenixUrl, error, busy, canChangeTier, onTierChange }: Props) {
   return (
     <aside className="session-panel" aria-label="Session">
       <dl>
@@ -27,16 +29,22 @@ export function SessionPanel({ session, phoenixUrl, error, busy, onTierChange }:
           <label htmlFor="tier">Tier</label>
         </dt>
         <dd>
-          <select
-            id="tier"
-            value={session.tier}
-            disabled={busy}
-            onChange={(event) => onTierChange(event.target.value)}
-            data-testid="tier-select"
-          >
-            <option value="free">free</option>
-            <option value="pro">pro</option>
-          </select>
+          {canChangeTier ? (
+            <select
+              id="tier"
+              value={session.tier}
+              disabled={busy}
+              onChange={(event) => onTierChange(event.target.value)}
+              data-testid="tier-select"
+            >
+              <option value="free">free</option>
+              <option value="pro">pro</option>
+            </select>
+          ) : (
+            <span id="tier" data-testid="tier" title="Set by your plan">
+              {session.tier}
+            </span>
+          )}
         </dd>
         <dt>Region</dt>
         <dd data-testid="region">{session.region}</dd>

@@ -1,11 +1,11 @@
 "use client";
 
 import { useChat } from "@ai-sdk/react";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { sendChatTurn, stopChatTurn } from "@/app/actions/chat-turn";
 import { voteOnTurn } from "@/app/actions/feedback";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
-import type { ChatUIMessage, TurnOutcome } from "@/lib/chat/chat-message";
+import { messageText, type ChatUIMessage, type TurnOutcome } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
 import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
 import { chatErrorFrom, isConversationRefused } from "./chat-errors";
@@ -28,6 +28,8 @@ export function useConversation(options: {
   onMoveToNewSession: () => Promise<ConversationHandle | null>;
 }) {
   const lastError = useRef<ChatErrorPayload | null>(null);
+  /** A turn the limits refused: taken back off the conversation, its words returned to the composer. */
+  const [refusal, setRefusal] = useState<{ error: ChatErrorPayload; text: string; at: number } | null>(null);
   const handle = useRef(options.conversation);
   const onSave = useRef(options.onSave);
   onSave.current = options.onSave;
@@ -60,6 +62,13 @@ export function useConversation(options: {
       const outcome: TurnOutcome = isError ? "failed" : isAbort ? "stopped" : "completed";
       const error = isError ? (lastError.current ?? chatErrorPayload("internal:server")) : undefined;
       lastError.current = null;
+      if (error && isLimitRefusal(error.code)) {
+        // Nothing was sent to the model: the message goes back to the box, to send when the limit allows.
+        const question = messages.current.findLast((m) => m.role === "user");
+        setMessages.current((all) => all.filter((m) => m !== question && m.id !== message.id));
+        setRefusal({ error, text: question ? messageText(question) : "", at: Date.now() });
+        return;
+      }
       setMessages.current((all) => withOutcome(all, message, outcome, error));
     },
   });
@@ -74,7 +83,13 @@ export function useConversation(options: {
   }, [busy, chat.messages]);
 
   const { sendMessage, regenerate, stop } = chat;
-  const send = useCallback((text: string) => void sendMessage({ text }), [sendMessage]);
+  const send = useCallback(
+    (text: string) => {
+      setRefusal(null);
+      void sendMessage({ text });
+    },
+    [sendMessage],
+  );
   /** Retry; after a refused token, first moves the conversation to a new session (the user pressed "Continue"). */
   const retry = useCallback(
     async (messageId: string) => {
@@ -103,7 +118,11 @@ export function useConversation(options: {
     return result;
   }, []);
 
-  return { messages: chat.messages, busy, waiting: chat.status === "submitted", send, retry, stop: stopTurn, vote, token: () => handle.current.token };
+  return { messages: chat.messages, busy, waiting: chat.status === "submitted", send, retry, stop: stopTurn, vote, refusal };
+}
+
+function isLimitRefusal(code: string): boolean {
+  return code === "rate_limit:turns" || code === "rate_limit:concurrent";
 }
 
 /**

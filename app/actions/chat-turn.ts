@@ -6,12 +6,15 @@ import { z } from "zod";
 import { chatModel } from "@/lib/ai/model";
 import { stopTurn } from "@/lib/chat/active-turns";
 import { ChatError, chatErrorPayload } from "@/lib/chat/chat-error";
+import { recordRefusedTurn } from "@/lib/chat/refused-turn";
 import { runChatTurn } from "@/lib/chat/run-turn";
 import { withStartMetadata } from "@/lib/chat/start-metadata";
 import type { ActionFailed, TurnRequest, TurnResult } from "@/lib/chat/turn-protocol";
 import { parseTurnMessages } from "@/lib/chat/turn-request";
 import { loadConfig } from "@/lib/config";
 import { openConversationToken, sealTurnReceipt } from "@/lib/conversation/conversation-token";
+import { turnLimiter } from "@/lib/limits/app-turn-limiter";
+import { refusalError } from "@/lib/limits/describe-refusal";
 import { requireSession } from "@/lib/session/current-session";
 import { flushTraces } from "@/lib/tracing/flush";
 import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
@@ -38,16 +41,36 @@ export async function sendChatTurn(request: TurnRequest): Promise<TurnResult> {
     // A foreign, forged or retired token: refused before anything is traced, so nothing lands in a session not the caller's.
     if (!conversation.ok) return failed(conversation.code);
 
+    const turnSession = { sessionId: conversation.sessionId, userId: session.userId, tier: session.tier, region: session.region };
+
+    // One round trip to Redis (or this process's counters); Redis down or slow: the turn runs, marked unchecked.
+    const limit = await turnLimiter().acquire(session.userId, session.tier);
+    if (!limit.ok) {
+      const refusal = refusalError(limit.refusal, config.limits.perTier);
+      recordRefusedTurn(turnSession, message, refusal);
+      if (config.flushEachTurn) after(flushTraces);
+      return { ok: false, error: refusal.toPayload() };
+    }
+
     const turnId = randomUUID();
     const scrub = createSecretScrubber([config.model.kind === "openai" ? config.model.apiKey : undefined, config.phoenix.apiKey]);
-    const turn = runChatTurn({
-      turnId,
-      session: { sessionId: conversation.sessionId, userId: session.userId, tier: session.tier, region: session.region },
-      message,
-      history,
-      model: chatModel(config.model),
-      scrub,
-    });
+    let turn: ReturnType<typeof runChatTurn>;
+    try {
+      turn = runChatTurn({
+        turnId,
+        session: turnSession,
+        message,
+        history,
+        model: chatModel(config.model),
+        scrub,
+        limitChecked: limit.permit.checked,
+      });
+    } catch (error) {
+      await limit.permit.release();
+      throw error;
+    }
+    // The turn holds its slot (of the turns running at once) until its span has ended.
+    void turn.finished.finally(() => limit.permit.release());
     if (config.flushEachTurn) {
       // Runs once the streamed response has ended, and keeps a serverless function alive until the spans are out.
       after(async () => {

@@ -34,6 +34,8 @@ export type ChatTurnOptions = {
   maxDurationMs?: number;
   /** Takes secrets out of error text before it is logged (default: key-shaped strings only). */
   scrub?: SecretScrubber;
+  /** false when the turn limits could not be checked (Redis down): recorded on the root span. */
+  limitChecked?: boolean;
 };
 
 export type RunningTurn = {
@@ -55,7 +57,11 @@ export function runChatTurn(request: ChatTurnOptions): RunningTurn {
   );
 }
 
+/** On the root span: whether the turn limits were checked (false: Redis did not answer, the turn ran unlimited). */
+export const LIMIT_CHECKED_ATTRIBUTE = "chat.turn.limit_checked";
+
 function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
+  if (request.limitChecked !== undefined) turn.setAttributes({ [LIMIT_CHECKED_ATTRIBUTE]: request.limitChecked });
   const controller = new AbortController();
   // Keyed by user, not conversation: a Stop from the tab that started the turn works whatever other tabs did.
   const unregister = registerTurn(request.turnId, request.session.userId, controller);
