@@ -39,6 +39,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages and actions only: not static assets, not metadata files.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|sitemap.xml).*)"],
+  // Pages and actions only: not static assets, not metadata files, not route handlers
+  // (`app/api/*` answer their own methods, need no CSP nonce, and a poll should not re-seal the cookie).
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|robots.txt|sitemap.xml).*)"],
 };
