@@ -1,4 +1,4 @@
-import { test as base } from "@playwright/test";
+import { test } from "@playwright/test";
 import { readState } from "./support/e2e-state";
 import { startDevServer, type DevServer } from "./support/dev-server";
 import { answers, expect, messageBox } from "./support/fixtures";
@@ -8,32 +8,25 @@ import { answers, expect, messageBox } from "./support/fixtures";
  * server refuses its own scripts to origins it does not know, so at 127.0.0.1 the
  * page would render and never hydrate: nothing could be sent.
  */
-const test = base.extend<{}, { dev: DevServer }>({
-  dev: [
-    async ({}, use) => {
-      const state = readState();
-      const dev = await startDevServer({
-        logDir: state.tempDir,
-        env: { PHOENIX_COLLECTOR_ENDPOINT: state.phoenix.url, PHOENIX_PROJECT_NAME: state.projectName },
-      });
-      try {
-        await use(dev);
-      } finally {
-        await dev.stop();
-      }
-    },
-    { scope: "worker", timeout: 300_000 },
-  ],
-});
-
 test.describe("npm run dev", () => {
-  test.setTimeout(180_000);
-  test.afterEach(async ({ dev }, testInfo) => {
+  // One dev server for this file, stopped when it ends (not kept through the other specs).
+  let dev: DevServer;
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
+    const state = readState();
+    dev = await startDevServer({
+      logDir: state.tempDir,
+      env: { PHOENIX_COLLECTOR_ENDPOINT: state.phoenix.url, PHOENIX_PROJECT_NAME: state.projectName },
+    });
+  });
+  test.afterAll(async () => dev?.stop());
+  test.afterEach(async ({}, testInfo) => {
     if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach("next-dev.log", { body: dev.log(), contentType: "text/plain" });
   });
+  test.setTimeout(180_000);
 
   for (const host of ["127.0.0.1", "localhost"]) {
-    test(`at http://${host}:<port> the page hydrates: a message gets its answer`, async ({ page, dev }) => {
+    test(`at http://${host}:<port> the page hydrates: a message gets its answer`, async ({ page }) => {
       await page.goto(`http://${host}:${dev.port}/`);
       // Only a hydrated page has a working message box; its scripts came with the page load.
       await expect(messageBox(page)).toBeEditable({ timeout: 60_000 });
