@@ -1,4 +1,5 @@
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
+import { isBodyTooLargeError } from "@/lib/http/body-limit";
 import { ChatRequestError } from "./server-action-transport";
 
 /**
@@ -8,6 +9,8 @@ import { ChatRequestError } from "./server-action-transport";
  */
 export function chatErrorFrom(error: unknown): ChatErrorPayload {
   if (error instanceof ChatRequestError) return error.payload;
+  // proxy.ts refused the request before Next decoded it (413): no Retry, since it would fail the same way.
+  if (isBodyTooLargeError(error)) return chatErrorPayload("bad_request:too_large");
   if (error instanceof TypeError && /fetch|network|load failed/i.test(error.message)) return chatErrorPayload("offline:network");
   if (error instanceof Error) return parseErrorText(error.message) ?? chatErrorPayload("internal:server");
   return chatErrorPayload("internal:server");

@@ -17,8 +17,11 @@ export type TurnRequest = { conversationToken: string; messages: ChatUIMessage[]
 /** A conversation as the browser holds it: its Phoenix session id, and the sealed token that proves it is the user's. */
 export type ConversationHandle = { sessionId: string; token: string };
 
-/** The cookie's identity, which the UI shows (a type import: nothing server-side reaches the browser). */
-export type SessionView = ChatSession;
+/**
+ * What the session panel shows: the cookie's identity (a type import: nothing
+ * server-side reaches the browser) and the Phoenix session of the tab's conversation.
+ */
+export type SessionView = ChatSession & { sessionId: string };
 
 export type ActionFailed = { ok: false; error: ChatErrorPayload };
 
@@ -37,4 +40,4 @@ export type TurnResult =
     }
   | ActionFailed;
 
-export type SessionResult = { ok: true; session: SessionView } | ActionFailed;
+export type SessionResult = { ok: true; session: ChatSession } | ActionFailed;

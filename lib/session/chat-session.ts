@@ -13,8 +13,13 @@ import { z } from "zod";
 export const TIERS = ["free", "pro"] as const;
 export type Tier = (typeof TIERS)[number];
 
+/**
+ * Who you are, and what every turn's spans carry as user id and metadata. No session
+ * id: each conversation's token (lib/conversation/) names its own Phoenix session, so
+ * tabs and conversations never share one. Round-1 cookies still open (the extra
+ * `sessionId` is dropped) and keep their user.
+ */
 export const ChatSessionSchema = z.object({
-  sessionId: z.uuid(),
   userId: z.uuid(),
   tier: z.enum(TIERS),
   region: z.string().min(1).max(64),
@@ -54,7 +59,6 @@ function secretId(secret: string): number {
 
 export function mintSession(region: string, previous?: Pick<ChatSession, "userId" | "tier">): ChatSession {
   return {
-    sessionId: randomUUID(),
     userId: previous?.userId ?? randomUUID(),
     tier: previous?.tier ?? "free",
     region,

@@ -97,7 +97,7 @@ describe("the one module that opens, mints and re-seals the cookie", () => {
 
     const fresh = cookieStore();
     const minted = await ensureSessionCookie(fresh.store, localRequest);
-    expect(minted.session.sessionId).not.toBe(session.sessionId);
+    expect(minted.session.userId).not.toBe(session.userId);
     expect(fresh.writes).toEqual([{ value: fresh.value(), secure: false }]);
   });
 });

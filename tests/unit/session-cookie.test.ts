@@ -39,23 +39,29 @@ afterEach(() => {
 describe("the session cookie", () => {
   const session = mintSession("eu-west");
 
-  it("mints UUIDs for the session and the user, free tier by default", () => {
-    expect(session.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+  it("mints a UUID for the user, free tier by default, and no session id (each conversation's token has its own)", () => {
     expect(session.userId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(session.sessionId).not.toBe(session.userId);
-    expect(session).toMatchObject({ tier: "free", region: "eu-west" });
+    expect(session).toEqual({ userId: session.userId, tier: "free", region: "eu-west" });
+    expect(mintSession("eu-west").userId).not.toBe(session.userId);
   });
 
-  it("keeps the user and tier when a new conversation is minted", () => {
+  it("keeps the user and tier when re-minted", () => {
     const next = mintSession("us", { ...session, tier: "pro" });
     expect(next.userId).toBe(session.userId);
     expect(next.tier).toBe("pro");
-    expect(next.sessionId).not.toBe(session.sessionId);
+  });
+
+  it("opens a round-1 cookie that still holds a session id: same user, the id dropped", async () => {
+    const { sealData } = await import("iron-session");
+    const { passwordMap } = await import("@/lib/conversation/secret-ids");
+    const sealed = await sealData({ ...session, sessionId: crypto.randomUUID() }, { password: passwordMap([NEW_SECRET]) });
+    const opened = await openSession(cookieJar(sealed).store, { secrets: [NEW_SECRET], secure: true });
+    expect(opened.current).toEqual(session);
   });
 
   it("seals to an opaque value and unseals to the same session", async () => {
     const sealed = await seal(session, [NEW_SECRET]);
-    expect(sealed).not.toContain(session.sessionId);
+    expect(sealed).not.toContain(session.userId);
     const opened = await openSession(cookieJar(sealed).store, { secrets: [NEW_SECRET], secure: true });
     expect(opened.current).toEqual(session);
   });
@@ -88,7 +94,7 @@ describe("the session cookie", () => {
   it("rejects a well-sealed cookie whose content is not a session", async () => {
     const jar = cookieJar();
     const raw = await openSession(jar.store, { secrets: [NEW_SECRET], secure: true });
-    await expect(raw.save({ ...session, sessionId: "not-a-uuid" })).rejects.toThrow();
+    await expect(raw.save({ ...session, userId: "not-a-uuid" })).rejects.toThrow();
     const { sealData } = await import("iron-session");
     const foreign = await sealData({ sessionId: "x", userId: 1 }, { password: { 1: NEW_SECRET } });
     const opened = await openSession(cookieJar(foreign).store, { secrets: [NEW_SECRET], secure: true });

@@ -2,7 +2,7 @@ import type { UIMessageChunk } from "ai";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createDemoModel } from "@/lib/ai/demo-model";
 import { mintSession, type ChatSession } from "@/lib/session/chat-session";
-import { runChatTurn, type ChatTurnOptions, type RunningTurn } from "@/lib/chat/run-turn";
+import { runChatTurn, type ChatTurnOptions, type RunningTurn, type TurnSession } from "@/lib/chat/run-turn";
 import { flushTraces } from "@/lib/tracing/flush";
 import type { MaskingOptions } from "@/lib/tracing/masking";
 import { installTracing } from "@/lib/tracing/register";
@@ -17,14 +17,15 @@ export function installInMemoryTracing(
   return exporter;
 }
 
-export function newSession(overrides: Partial<ChatSession> = {}): ChatSession {
-  return { ...mintSession("eu-central"), ...overrides };
+/** The cookie's identity plus a conversation's session id: what a turn runs with. */
+export function newSession(overrides: Partial<ChatSession & TurnSession> = {}): ChatSession & TurnSession {
+  return { ...mintSession("eu-central"), sessionId: crypto.randomUUID(), ...overrides };
 }
 
 export function startTurn(
   message: string,
-  options: { session?: ChatSession; history?: ChatTurnOptions["history"]; delayMs?: number; maxDurationMs?: number } = {},
-): RunningTurn & { session: ChatSession; turnId: string } {
+  options: { session?: TurnSession; history?: ChatTurnOptions["history"]; delayMs?: number; maxDurationMs?: number } = {},
+): RunningTurn & { session: TurnSession; turnId: string } {
   const session = options.session ?? newSession();
   const turnId = crypto.randomUUID();
   const turn = runChatTurn({
