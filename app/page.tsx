@@ -1,7 +1,9 @@
 import { Chat } from "@/components/chat";
+import { CollectorStatusProvider } from "@/components/collector-status";
 import { loadConfig } from "@/lib/config";
 import { startConversation } from "@/lib/conversation/conversation-token";
 import { feedbackEnabled } from "@/lib/feedback/feedback-deps";
+import { collectorStatus } from "@/lib/phoenix/collector-status";
 import { readSession } from "@/lib/session/current-session";
 
 export default async function ChatPage() {
@@ -17,15 +19,17 @@ export default async function ChatPage() {
   }
   const { userId, tier, region } = session;
   return (
-    <Chat
-      identity={{ userId, tier, region }}
-      // Sealed now, so a tab without a conversation can send at once; it is listed only once it has a message.
-      newConversation={await startConversation(userId, config.sessionSecrets)}
-      phoenixUrl={config.tracingEnabled ? config.phoenix.uiUrl : null}
-      demoModel={config.model.kind === "demo"}
-      feedbackEnabled={feedbackEnabled(config)}
-      deleteTraces={config.deleteTracesWithConversation}
-      canChangeTier={config.allowTierSwitch}
-    />
+    // Where the traces go and whether Phoenix answers: the session panel and every trace link read it.
+    <CollectorStatusProvider initial={await collectorStatus(config)}>
+      <Chat
+        identity={{ userId, tier, region }}
+        // Sealed now, so a tab without a conversation can send at once; it is listed only once it has a message.
+        newConversation={await startConversation(userId, config.sessionSecrets)}
+        demoModel={config.model.kind === "demo"}
+        feedbackEnabled={feedbackEnabled(config)}
+        deleteTraces={config.deleteTracesWithConversation}
+        canChangeTier={config.allowTierSwitch}
+      />
+    </CollectorStatusProvider>
   );
 }

@@ -15,8 +15,6 @@ type Props = {
   identity: Omit<SessionView, "sessionId">;
   /** A fresh conversation the server sealed while rendering, for a tab that has none yet. */
   newConversation: ConversationHandle;
-  /** Phoenix's UI, for the "Open in Phoenix" and "View trace" links; null when tracing is off or hidden. */
-  phoenixUrl: string | null;
   /** The offline demo model answers (no OPENAI_API_KEY). */
   demoModel: boolean;
   /** Thumbs on answers and the conversation rating (needs tracing: votes are written to Phoenix). */
@@ -32,7 +30,7 @@ type Props = {
  * shows, and who you are (session panel: tier, region).
  */
 export function Chat(props: Props) {
-  const { identity: initialIdentity, newConversation, phoenixUrl, demoModel, feedbackEnabled, deleteTraces, canChangeTier } = props;
+  const { identity: initialIdentity, newConversation, demoModel, feedbackEnabled, deleteTraces, canChangeTier } = props;
   const [identity, setIdentity] = useState(initialIdentity);
   const [sessionError, setSessionError] = useState<ChatErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
@@ -66,7 +64,6 @@ export function Chat(props: Props) {
       />
       <SessionPanel
         session={{ ...identity, sessionId: current?.sessionId ?? newConversation.sessionId }}
-        phoenixUrl={phoenixUrl}
         error={sessionError}
         busy={busy}
         canChangeTier={canChangeTier}
@@ -82,7 +79,6 @@ export function Chat(props: Props) {
           onSave={conversations.save}
           onMoveToNewSession={conversations.moveToNewSession}
           onBusyChange={setBusy}
-          phoenixUrl={phoenixUrl}
           demoModel={demoModel}
           feedbackEnabled={feedbackEnabled}
         />

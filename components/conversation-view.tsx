@@ -16,7 +16,6 @@ type Props = {
   onMoveToNewSession: () => Promise<ConversationHandle | null>;
   /** Tells the page when an answer starts and stops streaming (switching conversations waits for it). */
   onBusyChange: (busy: boolean) => void;
-  phoenixUrl: string | null;
   demoModel: boolean;
   feedbackEnabled: boolean;
 };
@@ -61,7 +60,6 @@ export function ConversationView(props: Props) {
             messages={chat.messages}
             busy={chat.busy}
             waiting={chat.waiting}
-            phoenixUrl={props.phoenixUrl}
             onRetry={chat.retry}
             onVote={props.feedbackEnabled ? chat.vote : undefined}
           />

@@ -5,6 +5,7 @@ import type { ChatMessagePart, ChatUIMessage } from "@/lib/chat/chat-message";
 import { messageText } from "@/lib/chat/chat-message";
 import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
 import { isConversationRefused } from "./chat-errors";
+import { PhoenixLink } from "./collector-status";
 import { FeedbackButtons } from "./feedback-buttons";
 import { MarkdownText } from "./markdown";
 
@@ -12,7 +13,6 @@ type Props = {
   message: ChatUIMessage;
   /** This answer is the one streaming now. */
   streaming: boolean;
-  phoenixUrl: string | null;
   canRetry: boolean;
   /** Stable across renders (see chat.tsx), so earlier messages skip re-rendering while one streams. */
   onRetry: (messageId: string) => void;
@@ -51,7 +51,7 @@ export const MessageItem = memo(function MessageItem(props: Props) {
   );
 });
 
-function MessageBody({ message, streaming, phoenixUrl, canRetry, onRetry, onVote }: Props) {
+function MessageBody({ message, streaming, canRetry, onRetry, onVote }: Props) {
   if (message.role === "user") {
     return (
       <li className="message message-user" data-testid="user-message">
@@ -87,16 +87,11 @@ function MessageBody({ message, streaming, phoenixUrl, canRetry, onRetry, onVote
       {onVote && message.metadata?.receipt && (status === "done" || status === "stopped") && (
         <FeedbackButtons value={message.metadata.feedback ?? null} onVote={(next) => onVote(message.id, next)} />
       )}
-      {phoenixUrl && traceId && !streaming && (
-        <a
-          className="trace-link"
-          href={`${phoenixUrl}/redirects/traces/${traceId}`}
-          target="_blank"
-          rel="noopener noreferrer"
-          data-testid="trace-link"
-        >
+      {traceId && !streaming && (
+        // A link while Phoenix answers; how to start it when it does not; nothing with tracing off.
+        <PhoenixLink className="trace-link" path={`/redirects/traces/${traceId}`} testId="trace-link">
           View trace in Phoenix
-        </a>
+        </PhoenixLink>
       )}
     </li>
   );

@@ -9,12 +9,11 @@ type Props = {
   busy: boolean;
   /** The question is sent and no answer chunk has arrived yet. */
   waiting: boolean;
-  phoenixUrl: string | null;
   onRetry: (messageId: string) => void;
   onVote?: (messageId: string, next: FeedbackChoice | null) => Promise<FeedbackResult>;
 };
 
-export function MessageList({ messages, busy, waiting, phoenixUrl, onRetry, onVote }: Props) {
+export function MessageList({ messages, busy, waiting, onRetry, onVote }: Props) {
   const last = messages.at(-1);
   return (
     <ol className="message-list" role="log" aria-live="polite" aria-label="Conversation">
@@ -23,7 +22,6 @@ export function MessageList({ messages, busy, waiting, phoenixUrl, onRetry, onVo
           key={message.id}
           message={message}
           streaming={busy && message === last && message.role === "assistant"}
-          phoenixUrl={phoenixUrl}
           // Only a failed answer offers Retry; the others keep a constant prop, so a turn starting doesn't re-render them.
           canRetry={message.metadata?.outcome === "failed" && !busy}
           onRetry={onRetry}

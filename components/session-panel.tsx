@@ -2,10 +2,11 @@
 
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
 import type { SessionView } from "@/lib/chat/turn-protocol";
+import { PhoenixLink, TraceDestination } from "./collector-status";
 
+/** Where the traces go, and the Phoenix link, come from <CollectorStatusProvider> (app/page.tsx). */
 type Props = {
   session: SessionView;
-  phoenixUrl: string | null;
   error: ChatErrorPayload | null;
   busy: boolean;
   /** false with a real model (unless ALLOW_TIER_SWITCH): the tier comes from billing, not from the browser. */
@@ -13,7 +14,7 @@ type Props = {
   onTierChange: (tier: string) => void;
 };
 
-export function SessionPanel({ session, phoenixUrl, error, busy, canChangeTier, onTierChange }: Props) {
+export function SessionPanel({ session, error, busy, canChangeTier, onTierChange }: Props) {
   return (
     <aside className="session-panel" aria-label="Session">
       <dl>
@@ -49,17 +50,10 @@ export function SessionPanel({ session, phoenixUrl, error, busy, canChangeTier, 
         <dt>Region</dt>
         <dd data-testid="region">{session.region}</dd>
       </dl>
-      {phoenixUrl && (
-        <a
-          className="phoenix-link"
-          href={`${phoenixUrl}/redirects/sessions/${session.sessionId}`}
-          target="_blank"
-          rel="noopener noreferrer"
-          data-testid="open-in-phoenix"
-        >
-          Open in Phoenix
-        </a>
-      )}
+      <TraceDestination />
+      <PhoenixLink className="phoenix-link" path={`/redirects/sessions/${session.sessionId}`} testId="open-in-phoenix">
+        Open in Phoenix
+      </PhoenixLink>
       {error && (
         <p className="message-error" role="alert">
           {error.message}

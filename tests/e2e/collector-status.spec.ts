@@ -1,0 +1,104 @@
+import type { Page } from "@playwright/test";
+import { startApp } from "./support/app-server";
+import { readState, writeState } from "./support/e2e-state";
+import { answers, expect, sendAndWait, test } from "./support/fixtures";
+import { startPhoenix, stopPhoenix } from "./support/phoenix-server";
+
+/**
+ * The session panel says where the traces go and whether Phoenix answers there,
+ * checked on the server against the real Phoenix global setup started; the Phoenix
+ * links follow: links while it is live, how to start it while it is not.
+ */
+
+const destination = (page: Page) => page.getByTestId("trace-destination");
+const openInPhoenix = (page: Page) => page.getByTestId("open-in-phoenix");
+
+async function expectLive(page: Page, phoenixUrl: string) {
+  await expect(destination(page)).toHaveAttribute("data-state", "live", { timeout: 30_000 });
+  await expect(destination(page)).toContainText(`Traces → Phoenix at ${new URL(phoenixUrl).host}`);
+  await expect(destination(page)).toContainText("live");
+  await expect(openInPhoenix(page)).toHaveAttribute("href", new RegExp(`^${phoenixUrl}/redirects/sessions/`));
+}
+
+async function expectUnreachable(page: Page) {
+  await expect(destination(page)).toHaveAttribute("data-state", "unreachable", { timeout: 30_000 });
+  await expect(destination(page)).toContainText("unreachable");
+  await expect(page.getByTestId("collector-help")).toContainText("npm run phoenix");
+  // No dead link: the same place says how to start Phoenix.
+  await expect(openInPhoenix(page)).not.toHaveAttribute("href");
+  await expect(openInPhoenix(page)).toContainText("Start it with npm run phoenix");
+}
+
+test.describe("where the traces go", () => {
+  test("live with Phoenix running, unreachable once it stops (links explain how to start it), live again when it is back", async ({
+    page,
+    e2e,
+  }) => {
+    await page.goto("/");
+    await expectLive(page, e2e.phoenix.url);
+    const before = await sendAndWait(page, "Hello before the outage");
+    await expect(before.getByTestId("trace-link")).toHaveAttribute("href", new RegExp(`^${e2e.phoenix.url}/redirects/traces/[0-9a-f]{32}$`));
+
+    let phoenixPid: number | null = e2e.phoenix.pid;
+    try {
+      await stopPhoenix(e2e.phoenix.pid);
+      phoenixPid = null;
+
+      // The open page notices on its own, without a reload.
+      await expectUnreachable(page);
+      await expect(before.getByTestId("trace-link")).not.toHaveAttribute("href");
+      await expect(before.getByTestId("trace-link")).toContainText("npm run phoenix");
+
+      // A fresh page is rendered with the server's answer, and the chat itself works.
+      await page.reload();
+      await expectUnreachable(page);
+      const during = await sendAndWait(page, "During the outage");
+      await expect(during.getByTestId("answer-text")).not.toBeEmpty();
+      await expect(during.getByTestId("trace-link")).toContainText("Phoenix does not answer");
+
+      phoenixPid = await startPhoenix(e2e.phoenix);
+      writeState({ ...readState(), phoenix: { ...e2e.phoenix, pid: phoenixPid } });
+      await expectLive(page, e2e.phoenix.url);
+      await expect(answers(page).last().getByTestId("trace-link")).toHaveAttribute("href", /\/redirects\/traces\//);
+    } finally {
+      // Later tests need their Phoenix, whatever happened here.
+      if (phoenixPid === null) {
+        const pid = await startPhoenix(e2e.phoenix);
+        writeState({ ...readState(), phoenix: { ...e2e.phoenix, pid } });
+      }
+    }
+  });
+
+  test("the panel's poll answers JSON and never re-seals the session cookie (it could undo an action's new one)", async ({ page, e2e }) => {
+    await page.goto("/");
+    const response = await page.request.get("/api/collector-status");
+    expect(response.ok()).toBe(true);
+    expect(response.headers()["set-cookie"]).toBeUndefined();
+    expect(await response.json()).toEqual({
+      tracing: "on",
+      collector: new URL(e2e.phoenix.url).host,
+      phoenixUrl: e2e.phoenix.url,
+      local: true,
+      state: "live",
+    });
+  });
+
+  test("with tracing off the panel says so, and there are no Phoenix links", async ({ page, e2e }) => {
+    const app = await startApp({
+      name: "app-tracing-off",
+      logDir: e2e.tempDir,
+      env: { TRACING_ENABLED: "false", PHOENIX_COLLECTOR_ENDPOINT: e2e.phoenix.url },
+    });
+    try {
+      await page.goto(app.url);
+      await expect(destination(page)).toHaveAttribute("data-state", "off");
+      await expect(destination(page)).toHaveText("Tracing is off (TRACING_ENABLED=false): nothing is recorded.");
+      const answer = await sendAndWait(page, "Hello without tracing");
+      await expect(answer.getByTestId("answer-text")).not.toBeEmpty();
+      await expect(openInPhoenix(page)).toHaveCount(0);
+      await expect(answer.getByTestId("trace-link")).toHaveCount(0);
+    } finally {
+      await app.stop();
+    }
+  });
+});
