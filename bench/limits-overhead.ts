@@ -23,8 +23,13 @@ export function limitsEnv(redisUrl?: string): Record<string, string> {
   };
 }
 
-export async function limitsOverhead(urls: { redis: string; memory: string }, redisUrl: string, turns = 200, warmup = 20) {
-  const result = await turnOverhead({ on: urls.redis, off: urls.memory }, turns, warmup, 1.03);
+export async function limitsOverhead(
+  servers: { redis: { url: string; pid: number }; memory: { url: string; pid: number } },
+  redisUrl: string,
+  turns = 200,
+  warmup = 20,
+) {
+  const result = await turnOverhead({ on: servers.redis, off: servers.memory }, { turns, warmup, target: 1.03 });
   // Without this, a server that ignores REDIS_URL would "measure" a free limiter.
   const counted = await countedTurns(redisUrl);
   if (counted === 0) throw new Error("the Redis-side server counted no turns in Redis: is the limiter wired into the chat turn?");

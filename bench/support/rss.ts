@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 /** Resident memory of a process and its children (next start may fork a worker), in MiB. */
 export function rssMiB(pid: number): number {
   let total = 0;
-  for (const p of [pid, ...descendants(pid)]) {
+  for (const p of processTree(pid)) {
     try {
       const status = readFileSync(`/proc/${p}/status`, "utf8");
       const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
@@ -13,6 +13,11 @@ export function rssMiB(pid: number): number {
     }
   }
   return total;
+}
+
+/** A process and all its descendants, from /proc (Linux). */
+export function processTree(pid: number): number[] {
+  return [pid, ...descendants(pid)];
 }
 
 function descendants(pid: number): number[] {
