@@ -1,10 +1,11 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { deleteConversation, startNewConversation } from "@/app/actions/conversation";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
+import { mergeWithOtherTabs } from "./conversation-merge";
 import { ratingKey } from "./conversation-rating-panel";
 import { browserConversationStore, NO_CONVERSATIONS, type ConversationStore } from "./conversation-source";
 
@@ -29,8 +30,12 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   const [notice, setNotice] = useState<string | null>(null);
   const [deleteError, setDeleteError] = useState<{ sessionId: string; message: string } | null>(null);
   const [pendingDeleteId, setPendingDeleteId] = useState<string | null>(null);
+  // The message ids this tab last read or wrote, per conversation: another tab showing the same
+  // conversation may have saved turns since, which this tab's save must keep (conversation-merge.ts).
+  const seen = useRef(new Map<string, ReadonlySet<string>>());
 
   const show = useCallback((conversation: Omit<OpenConversation, "viewId">, viewId = conversation.sessionId) => {
+    seen.current.set(conversation.sessionId, idsOf(conversation.messages));
     setCurrent({ ...conversation, viewId });
     try {
       window.sessionStorage.setItem(TAB_KEY, conversation.sessionId);
@@ -84,7 +89,12 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   const save = useCallback(
     (conversation: ConversationHandle, messages: ChatUIMessage[]) => {
       if (!store || messages.length === 0) return;
-      const result = store.save(conversation.sessionId, { token: conversation.token, messages });
+      const { sessionId } = conversation;
+      const stored = store.load<ChatUIMessage>(sessionId)?.messages ?? [];
+      const merged = mergeWithOtherTabs(stored, seen.current.get(sessionId) ?? new Set(), messages);
+      const result = store.save(sessionId, { token: conversation.token, messages: merged });
+      // What this tab has (not the merge): another tab's turns stay "unseen" here, so later saves keep them too.
+      if (result.ok) seen.current.set(sessionId, idsOf(messages));
       if (!result.ok) {
         setNotice(
           result.reason === "quota"
@@ -142,6 +152,8 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
     pendingDeleteId,
   };
 }
+
+const idsOf = (messages: readonly ChatUIMessage[]): ReadonlySet<string> => new Set(messages.map((message) => message.id));
 
 /** A reload cut this answer off mid-stream: show it as stopped, not as spinning forever. */
 function settle(message: ChatUIMessage): ChatUIMessage {
