@@ -1,15 +1,23 @@
+import { copyFileSync, existsSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { readState, writeState } from "./support/e2e-state";
 import { answers, expect, sendAndWait, sessionIdOf, test } from "./support/fixtures";
 import { allSpans, attribute, waitForSession, type PhoenixSession } from "./support/phoenix-api";
 import { startPhoenix, stopPhoenix } from "./support/phoenix-server";
 
-/** The raw (Markdown) answers the browser keeps for this session, as Phoenix should have them. */
+const DOCS_SCREENSHOT = "docs/phoenix-session.png";
+
+/**
+ * The raw (Markdown) answers the browser keeps for this conversation, as Phoenix should
+ * have them: each answer's text parts joined (every step's text, as the turn span records it).
+ */
 async function rawAnswers(page: Page, sessionId: string): Promise<string[]> {
-  return page.evaluate((key) => {
-    const messages = JSON.parse(localStorage.getItem(key) ?? "[]") as { role: string; text: string }[];
-    return messages.filter((m) => m.role === "assistant").map((m) => m.text);
-  }, `phoenix-chat:${sessionId}`);
+  const raw = await page.evaluate((key) => localStorage.getItem(key), `phoenix-chat:conv:${sessionId}`);
+  expect(raw, "the conversation stored in this browser").not.toBeNull();
+  const { messages } = JSON.parse(raw!) as { messages: { role: string; parts: { type: string; text?: string }[] }[] };
+  return messages
+    .filter((m) => m.role === "assistant")
+    .map((m) => m.parts.map((part) => (part.type === "text" ? part.text : "")).join(""));
 }
 
 const identity = async (page: Page) => ({
@@ -209,7 +217,10 @@ test.describe("what Phoenix's Sessions view shows", () => {
     await expect(phoenixPage.getByText(sessionId).first()).toBeVisible({ timeout: 30_000 });
     await phoenixPage.waitForLoadState("networkidle");
     await expect(phoenixPage.getByText("Hello from the deep-link test").first()).toBeVisible({ timeout: 30_000 });
-    await phoenixPage.screenshot({ path: testInfo.outputPath("phoenix-session.png"), fullPage: true });
+    const shot = testInfo.outputPath("phoenix-session.png");
+    await phoenixPage.screenshot({ path: shot, fullPage: true });
+    // The README shows this page; its copy changes only on request (or when missing): every run's ids differ.
+    if (process.env.E2E_UPDATE_DOCS === "1" || !existsSync(DOCS_SCREENSHOT)) copyFileSync(shot, DOCS_SCREENSHOT);
 
     // Each answer links to its own trace, too.
     const traceHref = await answers(page).first().getByTestId("trace-link").getAttribute("href");
