@@ -12,7 +12,7 @@ type Props = {
   chatId: string;
   conversation: ConversationHandle;
   initialMessages: ChatUIMessage[];
-  onSave: (conversation: ConversationHandle, messages: ChatUIMessage[]) => void;
+  onSave: (conversation: ConversationHandle, messages: ChatUIMessage[]) => ChatUIMessage[];
   onMoveToNewSession: () => Promise<ConversationHandle | null>;
   /** Tells the page when an answer starts and stops streaming (switching conversations waits for it). */
   onBusyChange: (busy: boolean) => void;

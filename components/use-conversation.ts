@@ -9,6 +9,7 @@ import { messageText, type ChatUIMessage, type TurnOutcome } from "@/lib/chat/ch
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
 import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
 import { chatErrorFrom, isConversationRefused } from "./chat-errors";
+import { browserConversationStore } from "./conversation-source";
 import { ServerActionChatTransport } from "./server-action-transport";
 
 /**
@@ -22,8 +23,8 @@ export function useConversation(options: {
   chatId: string;
   conversation: ConversationHandle;
   initialMessages: ChatUIMessage[];
-  /** Keeps the messages (and the token, which the server may re-seal with a newer secret). */
-  onSave: (conversation: ConversationHandle, messages: ChatUIMessage[]) => void;
+  /** Keeps the messages (and the token, which the server may re-seal with a newer secret); returns what was stored. */
+  onSave: (conversation: ConversationHandle, messages: ChatUIMessage[]) => ChatUIMessage[];
   /** A new session (and token) for this conversation, when the server refused its token. */
   onMoveToNewSession: () => Promise<ConversationHandle | null>;
 }) {
@@ -78,9 +79,25 @@ export function useConversation(options: {
   messages.current = chat.messages;
 
   const busy = chat.status === "submitted" || chat.status === "streaming";
+  const idle = useRef(!busy);
+  idle.current = !busy;
   useEffect(() => {
-    if (!busy) onSave.current(handle.current, chat.messages);
+    if (busy) return;
+    const stored = onSave.current(handle.current, chat.messages);
+    // Another tab added turns to this conversation meanwhile: show them (and send them as history) too.
+    if (!sameIds(stored, chat.messages)) setMessages.current(stored);
   }, [busy, chat.messages]);
+
+  useEffect(
+    () =>
+      // A turn another tab added to this conversation shows here as soon as this tab is idle.
+      browserConversationStore().subscribe((change) => {
+        if (!change.fromOtherTab || change.sessionId !== handle.current.sessionId || !idle.current) return;
+        const stored = browserConversationStore().load<ChatUIMessage>(handle.current.sessionId);
+        if (stored && !sameIds(stored.messages, messages.current)) setMessages.current(stored.messages);
+      }),
+    [],
+  );
 
   const { sendMessage, regenerate, stop } = chat;
   const send = useCallback(
@@ -119,6 +136,10 @@ export function useConversation(options: {
   }, []);
 
   return { messages: chat.messages, busy, waiting: chat.status === "submitted", send, retry, stop: stopTurn, vote, refusal };
+}
+
+function sameIds(a: readonly ChatUIMessage[], b: readonly ChatUIMessage[]): boolean {
+  return a.length === b.length && a.every((message, i) => message.id === b[i]!.id);
 }
 
 function isLimitRefusal(code: string): boolean {

@@ -85,10 +85,14 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
     return result.conversation;
   }, [current, show, store]);
 
-  /** Keeps a conversation's messages (and a re-sealed token); a conversation with no message yet is not listed. */
+  /**
+   * Keeps a conversation's messages (and a re-sealed token); a conversation with no
+   * message yet is not listed. Returns what was stored: with another tab's turns
+   * merged in, the caller shows those too.
+   */
   const save = useCallback(
-    (conversation: ConversationHandle, messages: ChatUIMessage[]) => {
-      if (!store || messages.length === 0) return;
+    (conversation: ConversationHandle, messages: ChatUIMessage[]): ChatUIMessage[] => {
+      if (!store || messages.length === 0) return messages;
       const { sessionId } = conversation;
       const stored = store.load<ChatUIMessage>(sessionId)?.messages ?? [];
       const merged = mergeWithOtherTabs(stored, seen.current.get(sessionId) ?? new Set(), messages);
@@ -108,6 +112,7 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
             : `The ${result.dropped.length} oldest conversations were removed to make room.`,
         );
       }
+      return merged;
     },
     [store],
   );
