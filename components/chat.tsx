@@ -63,7 +63,7 @@ export function Chat(props: Props) {
         disabled={busy}
       />
       <SessionPanel
-        session={{ ...identity, sessionId: current?.sessionId ?? newConversation.sessionId }}
+        session={{ ...identity, sessionId: current?.sessionId ?? null }}
         error={sessionError}
         busy={busy}
         canChangeTier={canChangeTier}

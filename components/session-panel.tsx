@@ -6,7 +6,8 @@ import { PhoenixLink, TraceDestination } from "./collector-status";
 
 /** Where the traces go, and the Phoenix link, come from <CollectorStatusProvider> (app/page.tsx). */
 type Props = {
-  session: SessionView;
+  /** `sessionId` is null until the tab knows which conversation it shows (read from this browser's storage). */
+  session: Omit<SessionView, "sessionId"> & { sessionId: string | null };
   error: ChatErrorPayload | null;
   busy: boolean;
   /** false with a real model (unless ALLOW_TIER_SWITCH): the tier comes from billing, not from the browser. */
@@ -20,7 +21,7 @@ export function SessionPanel({ session, error, busy, canChangeTier, onTierChange
       <dl>
         <dt>Session</dt>
         <dd>
-          <code data-testid="session-id">{session.sessionId}</code>
+          {session.sessionId ? <code data-testid="session-id">{session.sessionId}</code> : <code aria-busy="true">…</code>}
         </dd>
         <dt>User</dt>
         <dd>
@@ -51,9 +52,11 @@ export function SessionPanel({ session, error, busy, canChangeTier, onTierChange
         <dd data-testid="region">{session.region}</dd>
       </dl>
       <TraceDestination />
-      <PhoenixLink className="phoenix-link" path={`/redirects/sessions/${session.sessionId}`} testId="open-in-phoenix">
-        Open in Phoenix
-      </PhoenixLink>
+      {session.sessionId && (
+        <PhoenixLink className="phoenix-link" path={`/redirects/sessions/${session.sessionId}`} testId="open-in-phoenix">
+          Open in Phoenix
+        </PhoenixLink>
+      )}
       {error && (
         <p className="message-error" role="alert">
           {error.message}
