@@ -41,6 +41,14 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
   );
   const [commentOpen, setCommentOpen] = useState(false);
   const [draft, setDraft] = useState(value?.comment ?? "");
+  // The saved comment can arrive after mount (the conversation rating is read from
+  // localStorage in an effect): without this, "Edit comment" opened an empty box and
+  // sending it erased the saved comment. Adjusted while rendering, as React advises.
+  const [savedComment, setSavedComment] = useState(value?.comment);
+  if (value?.comment !== savedComment) {
+    setSavedComment(value?.comment);
+    setDraft(value?.comment ?? "");
+  }
   const [announcement, setAnnouncement] = useState("");
   const textarea = useRef<HTMLTextAreaElement>(null);
   const downButton = useRef<HTMLButtonElement>(null);
