@@ -1,11 +1,13 @@
 import "server-only";
 import { ConfigError, loadConfig } from "./config";
+import { refuseForbiddenMethods } from "./http/refuse-forbidden-methods";
 import { registerTracing } from "./tracing";
 
 /**
  * What the Node.js server does once at start: check the whole configuration, so a
  * bad environment stops the server with a message that says what to set (instead
- * of serving every request as a 500), then register tracing with plain values from it.
+ * of serving every request as a 500), refuse the methods Next cannot even parse, then
+ * register tracing with plain values from it.
  */
 export function startNodeServer(): void {
   let config;
@@ -16,6 +18,7 @@ export function startNodeServer(): void {
     console.error(`\n[config] ${error.message}\n`);
     process.exit(1);
   }
+  refuseForbiddenMethods();
   registerTracing({
     enabled: config.tracingEnabled,
     collectorEndpoint: config.phoenix.collectorEndpoint,

@@ -10,8 +10,8 @@ import { isPlainActionReply } from "./plain-action-reply";
  * encodes as one JSON array in a `text/plain` body (this app's actions take no files).
  *
  * Not catchable here: TRACE, TRACK and CONNECT. Next builds a WHATWG `Request` for the
- * proxy, and Node's fetch refuses those methods, so Next answers 500 before proxy.ts
- * runs (one 500, one stack trace). Refuse them in front of the app, at the load balancer.
+ * proxy, and Node's fetch refuses those methods, so Next would answer 500 before proxy.ts
+ * runs: lib/http/refuse-forbidden-methods.ts answers TRACE and TRACK at the Node server.
  */
 
 export const ALLOWED_METHODS = "GET, HEAD, POST";

@@ -152,6 +152,8 @@ test.describe("junk requests", () => {
       ["DELETE", 405, () => send("DELETE", {})],
       ["PATCH", 405, () => send("PATCH", {}, "x")],
       ["OPTIONS", 405, () => send("OPTIONS", {})],
+      // Never reaches proxy.ts (fetch refuses the method): the Node server answers it (lib/http/refuse-forbidden-methods.ts).
+      ["TRACE", 405, () => send("TRACE", {})],
       ["over the body limit", 413, () => send("POST", action(), `["${"x".repeat(MAX_ACTION_BODY_BYTES)}"]`)],
       ["over the limit, chunked", 413, () => send("POST", action(), `["${"x".repeat(MAX_ACTION_BODY_BYTES)}"]`, { chunked: true })],
       ["not JSON", 400, () => send("POST", action(), "{{{not json")],
@@ -186,9 +188,6 @@ test.describe("junk requests", () => {
       expect(lines.length, `${name} logged:\n${lines.join("\n")}`).toBeLessThanOrEqual(1);
       before = after;
     }
-    // TRACE (and TRACK, CONNECT) never reach proxy.ts: Next builds a fetch Request for it, which refuses those
-    // methods, and answers 500 with a stack trace. Documented in lib/http/refuse-junk-request.ts and the README.
-
     function send(method: string, headers: Record<string, string>, body?: string, options: { chunked?: boolean } = {}) {
       return rawRequest(baseURL, method, headers, body, options).then((response) => response.status);
     }
