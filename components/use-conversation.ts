@@ -30,7 +30,7 @@ export function useConversation(options: {
 }) {
   const lastError = useRef<ChatErrorPayload | null>(null);
   /** A turn the limits refused: taken back off the conversation, its words returned to the composer. */
-  const [refusal, setRefusal] = useState<{ error: ChatErrorPayload; text: string; at: number } | null>(null);
+  const [refusal, setRefusal] = useState<{ error: ChatErrorPayload; text: string } | null>(null);
   const handle = useRef(options.conversation);
   const onSave = useRef(options.onSave);
   onSave.current = options.onSave;
@@ -67,7 +67,7 @@ export function useConversation(options: {
         // Nothing was sent to the model: the message goes back to the box, to send when the limit allows.
         const question = messages.current.findLast((m) => m.role === "user");
         setMessages.current((all) => all.filter((m) => m !== question && m.id !== message.id));
-        setRefusal({ error, text: question ? messageText(question) : "", at: Date.now() });
+        setRefusal({ error, text: question ? messageText(question) : "" });
         return;
       }
       setMessages.current((all) => withOutcome(all, message, outcome, error));
