@@ -10,8 +10,8 @@ import { refreshSessionCookie } from "@/lib/session/session-cookie";
  * 1. junk (other methods, malformed or cross-origin action calls, bodies over the
  *    limit) is refused with a 4xx before Next decodes it;
  * 2. every response gets a Content-Security-Policy with a fresh nonce;
- * 3. a page request gets its session cookie minted or re-sealed (newest secret,
- *    sliding expiry), so the page shows the session id on the very first visit.
+ * 3. a page request gets its session cookie (who you are) minted or re-sealed (newest
+ *    secret, sliding expiry), so the page knows the user on the very first visit.
  *    Action requests are left to the action (see lib/session/session-cookie.ts), so a
  *    response never carries two session cookies.
  */

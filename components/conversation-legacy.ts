@@ -1,61 +1,72 @@
 import type { UIMessage } from "ai";
-import { isMessage, isSessionId, readConversation, safeGet, STORAGE_PREFIX, type StorageLike } from "./conversation-records";
-import { saveConversation } from "./conversation-store";
+import { isMessage, safeGet, STORAGE_PREFIX, type StorageLike } from "./conversation-records";
+import { deleteConversation, saveConversation } from "./conversation-store";
 
 /**
  * The first version kept one conversation per session id under `phoenix-chat:<sessionId>`,
- * as its own message views (`{ id, role, text, status, traceId, tools }`), with no token.
- * It deleted that key on "New conversation", so the only history a user could still see
- * is the one of the session in their cookie.
+ * as its own message views (`{ id, role, text, status, traceId, tools }`), with no token
+ * (`phoenix-chat:v2:<sessionId>` held `UIMessage[]` for a while). The server cannot prove
+ * that such a session id is the user's, so it is never continued: each old history becomes
+ * a conversation of its own under a token the server seals now (`mint`), its messages
+ * kept, its next turn traced in a new Phoenix session.
  *
- * Policy: the conversation the server vouches for (it read the session id from the old
- * cookie and sealed a token for it) is converted to `UIMessage`s and kept, in the same
- * Phoenix session. Every other old key is removed: nothing showed it any more, and without
- * a token no server could prove it is the user's. A conversion that does not fit in
- * storage keeps the old key, so nothing is lost, and is tried again on the next load.
- * (`phoenix-chat:v2:<sessionId>`, already `UIMessage[]`, is read the same way.)
+ * The old key goes first, so a second tab loading at the same moment does not adopt it
+ * twice; a conversion that cannot be stored puts it back, to be tried on the next load.
  */
 
-export type LegacyMigration = { migrated: string | null; removed: string[] };
+export type LegacyAdoption = { adopted: string[]; removed: string[] };
 
 const LEGACY_KEY = /^phoenix-chat:(?:v2:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
-export function migrateLegacyHistory(
+export async function adoptLegacyHistories(
   storage: StorageLike,
-  adopt?: { sessionId: string; token: string },
+  mint: () => Promise<{ sessionId: string; token: string } | null>,
   now = Date.now(),
-): LegacyMigration {
-  const legacy: { key: string; sessionId: string }[] = [];
+): Promise<LegacyAdoption> {
+  const result: LegacyAdoption = { adopted: [], removed: [] };
+  for (const key of legacyKeys(storage)) {
+    const raw = safeGet(storage, key);
+    try {
+      storage.removeItem(key);
+    } catch {
+      continue; // Storage refused; the next load tries again.
+    }
+    result.removed.push(key);
+    const messages = convertLegacy(raw);
+    if (messages.length === 0) continue;
+    const conversation = await mint();
+    const saved = conversation && saveConversation(storage, conversation.sessionId, { token: conversation.token, messages }, { now });
+    if (saved && saved.ok) {
+      result.adopted.push(conversation.sessionId);
+    } else {
+      // Not stored (no token, or no room): nothing is lost, the old key is back for the next load.
+      if (conversation) deleteConversation(storage, conversation.sessionId);
+      putBack(storage, key, raw);
+      result.removed.pop();
+    }
+  }
+  return result;
+}
+
+function legacyKeys(storage: StorageLike): string[] {
+  const keys: string[] = [];
   try {
     for (let i = 0; i < storage.length; i++) {
       const key = storage.key(i) ?? "";
-      const match = key.startsWith(STORAGE_PREFIX) ? LEGACY_KEY.exec(key) : null;
-      if (match?.[1]) legacy.push({ key, sessionId: match[1] });
+      if (key.startsWith(STORAGE_PREFIX) && LEGACY_KEY.test(key)) keys.push(key);
     }
   } catch {
-    return { migrated: null, removed: [] };
+    return [];
   }
+  return keys;
+}
 
-  let migrated: string | null = null;
-  const removed: string[] = [];
-  for (const { key, sessionId } of legacy) {
-    if (adopt && isSessionId(adopt.sessionId) && sessionId === adopt.sessionId && adopt.token) {
-      // Already converted (by another tab a moment ago): the new copy wins.
-      if (!readConversation(storage, sessionId)) {
-        const messages = convertLegacy(safeGet(storage, key));
-        const saved = messages.length > 0 ? saveConversation(storage, sessionId, { token: adopt.token, messages }, { now }) : null;
-        if (saved && !saved.ok) continue;
-        if (saved) migrated = sessionId;
-      }
-    }
-    try {
-      storage.removeItem(key);
-      removed.push(key);
-    } catch {
-      // Storage refused; the next load tries again.
-    }
+function putBack(storage: StorageLike, key: string, raw: string | null) {
+  try {
+    if (raw !== null) storage.setItem(key, raw);
+  } catch {
+    // Storage refused: the history is gone from this browser.
   }
-  return { migrated, removed };
 }
 
 type Outcome = "completed" | "stopped" | "failed";

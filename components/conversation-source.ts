@@ -1,5 +1,5 @@
 import type { UIMessage } from "ai";
-import { migrateLegacyHistory, type LegacyMigration } from "./conversation-legacy";
+import { adoptLegacyHistories, type LegacyAdoption } from "./conversation-legacy";
 import { memoryStorage } from "./conversation-memory-storage";
 import {
   INDEX_KEY,
@@ -43,7 +43,8 @@ export type ConversationStore = {
   load<M extends UIMessage = UIMessage>(sessionId: string): StoredConversation<M> | null;
   save(sessionId: string, conversation: { token: string; messages: readonly UIMessage[] }, options?: SaveOptions): SaveResult;
   remove(sessionId: string): DeleteResult;
-  migrateLegacy(adopt?: { sessionId: string; token: string }): LegacyMigration;
+  /** Round-1 histories become conversations of their own, each under a token `mint` gets from the server. */
+  adoptLegacy(mint: () => Promise<{ sessionId: string; token: string } | null>): Promise<LegacyAdoption>;
   subscribe(listener: (change: ConversationChange) => void): () => void;
 };
 
@@ -84,9 +85,9 @@ export function createConversationStore(
       notify({ sessionId, fromOtherTab: false });
       return result;
     },
-    migrateLegacy: (adopt) => {
-      const result = migrateLegacyHistory(storage, adopt);
-      if (result.migrated || result.removed.length > 0) notify({ sessionId: null, fromOtherTab: false });
+    adoptLegacy: async (mint) => {
+      const result = await adoptLegacyHistories(storage, mint);
+      if (result.adopted.length > 0 || result.removed.length > 0) notify({ sessionId: null, fromOtherTab: false });
       return result;
     },
     subscribe: (listener) => {

@@ -4,6 +4,7 @@
  * - Node >= 22.13.
  * - Python 3.10-3.14 with venv, for the real Phoenix the tests run (skipped once the
  *   cached Phoenix venv exists).
+ * - redis-server, for the turn-limit tests.
  * - A Chromium that starts: CHROMIUM_PATH, a `chromium` on PATH, or Playwright's own,
  *   which this installs (`npx playwright install chromium`) when it is missing.
  * Every problem found is listed at once, each with the command that fixes it.
@@ -82,9 +83,20 @@ function chromiumFails(problem: string): string {
     : `Playwright's Chromium does not start: ${firstLine(problem)}`;
 }
 
+/** The limit tests start a real redis-server of their own (tests/support/redis-server.ts). */
+function checkRedis(): string | null {
+  const binary = process.env.REDIS_SERVER ?? "redis-server";
+  const probe = spawnSync(binary, ["--version"], { encoding: "utf8" });
+  if (probe.status === 0) {
+    say(`redis: ${firstLine(probe.stdout)}`);
+    return null;
+  }
+  return `No redis-server (${binary}): the turn-limit tests run a real Redis. Install it (Debian/Ubuntu: \`apt-get install -y redis-server\`; macOS: \`brew install redis\`) or point REDIS_SERVER at one.`;
+}
+
 const firstLine = (text: string) => text.split("\n").find((line) => line.trim())?.trim() ?? text;
 
-const problems = [checkNode(), checkPython()].filter((p): p is string => p !== null);
+const problems = [checkNode(), checkPython(), checkRedis()].filter((p): p is string => p !== null);
 // Not a 150 MB download for a run that stops anyway: then it only says what to run.
 const chromiumProblem = await checkChromium(problems.length === 0);
 if (chromiumProblem) problems.push(chromiumProblem);

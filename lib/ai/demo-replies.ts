@@ -52,7 +52,7 @@ export function planReply(userTexts: string[], canCallTools: boolean): DemoPlan 
       text: [
         "Phoenix groups traces into a **session** by the span attribute `session.id`:",
         "",
-        "1. This app keeps a session id (a UUID) in an encrypted cookie.",
+        "1. Each conversation here has a session id (a UUID), sealed by the server into a token the browser keeps with the conversation.",
         "2. Each chat turn runs inside `usingSession()` and `usingAttributes()`, so **every span** of the turn carries `session.id`, `user.id` and your `tier`/`region` metadata.",
         "3. Each turn is one trace whose root span holds your words as input and my answer as output.",
         "",

@@ -1,6 +1,6 @@
 import type { UIMessage } from "ai";
-import { describe, expect, it } from "vitest";
-import { migrateLegacyHistory } from "@/components/conversation-legacy";
+import { describe, expect, it, vi } from "vitest";
+import { adoptLegacyHistories } from "@/components/conversation-legacy";
 import { memoryStorage } from "@/components/conversation-memory-storage";
 import { conversationKey, INDEX_KEY } from "@/components/conversation-records";
 import { createConversationStore, type ConversationChange, type StorageEventLike } from "@/components/conversation-source";
@@ -114,20 +114,32 @@ describe("the first version's history", () => {
     { id: "junk", role: "user" },
   ];
 
-  it("converts the conversation the server vouches for, with its token, and removes every other old key", () => {
+  const NEW_A = "0b8e8c5e-6f0e-4b9a-9a77-0a1b2c3d4e5f";
+  const NEW_B = "1c9f9d6f-7a1f-4cab-8b88-1b2c3d4e5f60";
+  const minter = (ids: string[]) => {
+    const queue = [...ids];
+    return async () => {
+      const sessionId = queue.shift();
+      return sessionId ? { sessionId, token: `sealed-for-${sessionId}` } : null;
+    };
+  };
+
+  it("each old history becomes a conversation of its own under a new token, converted to UIMessages; the old keys go", async () => {
     const storage = memoryStorage();
     storage.setItem(`phoenix-chat:${A}`, JSON.stringify(legacyViews));
-    storage.setItem(`phoenix-chat:${B}`, JSON.stringify(legacyViews));
+    storage.setItem(`phoenix-chat:${B}`, JSON.stringify(legacyViews.slice(0, 1)));
     storage.setItem("phoenix-chat:not-a-session", "keep me");
 
-    const result = migrateLegacyHistory(storage, { sessionId: A, token: "sealed-for-A" }, 1_000);
-    expect(result).toEqual({ migrated: A, removed: [`phoenix-chat:${A}`, `phoenix-chat:${B}`] });
+    const result = await adoptLegacyHistories(storage, minter([NEW_A, NEW_B]), 1_000);
+    expect(result).toEqual({ adopted: [NEW_A, NEW_B], removed: [`phoenix-chat:${A}`, `phoenix-chat:${B}`] });
     expect(storage.getItem(`phoenix-chat:${A}`)).toBeNull();
     expect(storage.getItem(`phoenix-chat:${B}`)).toBeNull();
     expect(storage.getItem("phoenix-chat:not-a-session")).toBe("keep me");
+    // The old session ids are never continued: the browser merely asserted them.
+    expect(loadConversation(storage, A)).toBeNull();
 
-    const stored = loadConversation(storage, A);
-    expect(stored?.token).toBe("sealed-for-A");
+    const stored = loadConversation(storage, NEW_A);
+    expect(stored?.token).toBe(`sealed-for-${NEW_A}`);
     expect(stored?.messages).toEqual([
       { id: "m1", role: "user", parts: [{ type: "text", text: "What time is it in Tokyo?", state: "done" }] },
       {
@@ -155,35 +167,32 @@ describe("the first version's history", () => {
         metadata: { outcome: "failed", error: { code: "timeout:model", message: "Too slow", retryable: true } },
       },
     ]);
-    expect(listConversations(storage)).toMatchObject([{ sessionId: A, title: "What time is it in Tokyo?", turns: 2 }]);
+    expect(listConversations(storage).map((c) => c.sessionId).sort()).toEqual([NEW_A, NEW_B].sort());
   });
 
-  it("reads the interim UIMessage format too", () => {
+  it("reads the interim UIMessage format too", async () => {
     const storage = memoryStorage();
     storage.setItem(`phoenix-chat:v2:${A}`, JSON.stringify(messages("already parts")));
-    expect(migrateLegacyHistory(storage, { sessionId: A, token: "t" }).migrated).toBe(A);
-    expect(loadConversation(storage, A)?.messages).toEqual(messages("already parts"));
+    expect((await adoptLegacyHistories(storage, minter([NEW_A]))).adopted).toEqual([NEW_A]);
+    expect(loadConversation(storage, NEW_A)?.messages).toEqual(messages("already parts"));
   });
 
-  it("without a server's token, nothing can be continued: the old keys are removed", () => {
+  it("an empty or unreadable old history is just removed, with no token asked for", async () => {
     const storage = memoryStorage();
-    storage.setItem(`phoenix-chat:${A}`, JSON.stringify(legacyViews));
-    expect(migrateLegacyHistory(storage)).toEqual({ migrated: null, removed: [`phoenix-chat:${A}`] });
-    expect(listConversations(storage)).toEqual([]);
+    storage.setItem(`phoenix-chat:${A}`, "not json");
+    const mint = vi.fn(minter([NEW_A]));
+    expect(await adoptLegacyHistories(storage, mint)).toEqual({ adopted: [], removed: [`phoenix-chat:${A}`] });
+    expect(mint).not.toHaveBeenCalled();
   });
 
-  it("keeps the old key when the conversion does not fit, so nothing is lost", () => {
-    const storage = memoryStorage(2_500);
-    storage.setItem(`phoenix-chat:${A}`, JSON.stringify([{ id: "m1", role: "user", text: "x".repeat(1_100), status: "done" }]));
-    expect(migrateLegacyHistory(storage, { sessionId: A, token: "t" })).toEqual({ migrated: null, removed: [] });
-    expect(storage.getItem(`phoenix-chat:${A}`)).not.toBeNull();
-  });
-
-  it("does not overwrite a conversation another tab already converted", () => {
-    const storage = memoryStorage();
-    saveConversation(storage, A, { token: "newer", messages: messages("newer copy") });
-    storage.setItem(`phoenix-chat:${A}`, JSON.stringify(legacyViews));
-    expect(migrateLegacyHistory(storage, { sessionId: A, token: "t" })).toEqual({ migrated: null, removed: [`phoenix-chat:${A}`] });
-    expect(loadConversation(storage, A)).toMatchObject({ token: "newer", messages: messages("newer copy") });
+  it("keeps the old key when the server gives no token or the conversion does not fit, so nothing is lost", async () => {
+    const raw = JSON.stringify([{ id: "m1", role: "user", text: "x".repeat(1_100), status: "done" }]);
+    // Room for the old key and not for the new record (a token, the index): it cannot be converted here.
+    const storage = memoryStorage(`phoenix-chat:${A}`.length + raw.length + 200);
+    storage.setItem(`phoenix-chat:${A}`, raw);
+    expect(await adoptLegacyHistories(storage, minter([]))).toEqual({ adopted: [], removed: [] });
+    expect(storage.getItem(`phoenix-chat:${A}`)).toBe(raw);
+    expect(await adoptLegacyHistories(storage, minter([NEW_A]))).toEqual({ adopted: [], removed: [] });
+    expect(storage.getItem(`phoenix-chat:${A}`)).toBe(raw);
   });
 });
