@@ -60,6 +60,7 @@ let hostUrl: string;
 const requests: string[] = [];
 const temps: string[] = [];
 let python: string;
+let redisServer: string;
 
 beforeAll(async () => {
   const realChromium = chromiumExecutable() ?? chromium.executablePath();
@@ -76,6 +77,7 @@ beforeAll(async () => {
   // An absolute path: these runs have no PATH to find it on.
   const found = findPython();
   python = spawnSync(found.command, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout.trim();
+  redisServer = process.env.REDIS_SERVER ?? spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
 });
 
 afterAll(async () => {
@@ -91,7 +93,15 @@ function tempDir() {
 
 /** The preflight with no Chromium to find: no CHROMIUM_PATH, an empty PATH, an empty Playwright browser folder. */
 async function preflight(env: Record<string, string>) {
-  const base: NodeJS.ProcessEnv = { ...process.env, PATH: tempDir(), PYTHON: python, PLAYWRIGHT_BROWSERS_PATH: tempDir(), ...env };
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: tempDir(),
+    PYTHON: python,
+    // An absolute path too: the machine's redis-server, which the preflight also checks.
+    REDIS_SERVER: redisServer,
+    PLAYWRIGHT_BROWSERS_PATH: tempDir(),
+    ...env,
+  };
   delete base.CHROMIUM_PATH;
   const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/test-preflight.ts"], { env: base });
   let output = "";
@@ -131,6 +141,15 @@ describe("npm test's preflight on a machine without Chromium", () => {
     expect(run.output).toContain("The tests run a real Phoenix. Phoenix needs Python 3.10 to 3.14");
     expect(run.output).toContain("python3: 3.8, not supported");
     expect(run.output).toContain("Run `npx playwright install chromium` (or set CHROMIUM_PATH)");
+    expect(requests).toEqual([]);
+  }, 60_000);
+
+  it("without redis-server: says what to install, and downloads nothing", async () => {
+    requests.length = 0;
+    const run = await preflight({ REDIS_SERVER: join(tempDir(), "redis-server"), PLAYWRIGHT_DOWNLOAD_HOST: hostUrl });
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toContain("No redis-server");
+    expect(run.output).toContain("apt-get install -y redis-server");
     expect(requests).toEqual([]);
   }, 60_000);
 });
