@@ -27,7 +27,9 @@ export type CollectorStatus =
 
 export type Health = { live: true } | { live: false; problem: string };
 
-export const HEALTH_TIMEOUT_MS = 1_000;
+// Generous: a busy Phoenix (its UI loading, a large ingest) can take over a second to answer
+// /healthz, and calling it "unreachable" then would hide the links for nothing. The check never blocks a turn.
+export const HEALTH_TIMEOUT_MS = 3_000;
 export const HEALTH_CACHE_MS = 5_000;
 
 /**
