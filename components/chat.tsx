@@ -3,7 +3,8 @@
 import { useCallback, useState } from "react";
 import { changeTier } from "@/app/actions/conversation";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
-import type { ConversationHandle, SessionView } from "@/lib/chat/turn-protocol";
+import type { ConversationHandle } from "@/lib/chat/turn-protocol";
+import type { ChatSession } from "@/lib/session/chat-session";
 import { ConversationList } from "./conversation-list";
 import { ConversationRatingPanel } from "./conversation-rating-panel";
 import { ConversationView } from "./conversation-view";
@@ -12,7 +13,7 @@ import { useConversations } from "./use-conversations";
 
 type Props = {
   /** Who the cookie says you are: user id, tier, region. */
-  identity: Omit<SessionView, "sessionId">;
+  identity: ChatSession;
   /** A fresh conversation the server sealed while rendering, for a tab that has none yet. */
   newConversation: ConversationHandle;
   /** The offline demo model answers (no OPENAI_API_KEY). */

@@ -1,13 +1,13 @@
 "use client";
 
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
-import type { SessionView } from "@/lib/chat/turn-protocol";
+import type { ChatSession } from "@/lib/session/chat-session";
 import { PhoenixLink, TraceDestination } from "./collector-status";
 
 /** Where the traces go, and the Phoenix link, come from <CollectorStatusProvider> (app/page.tsx). */
 type Props = {
   /** `sessionId` is null until the tab knows which conversation it shows (read from this browser's storage). */
-  session: Omit<SessionView, "sessionId"> & { sessionId: string | null };
+  session: ChatSession & { sessionId: string | null };
   error: ChatErrorPayload | null;
   busy: boolean;
   /** false with a real model (unless ALLOW_TIER_SWITCH): the tier comes from billing, not from the browser. */

@@ -47,7 +47,7 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   const open = useCallback(
     (sessionId: string) => {
       const stored = store?.load<ChatUIMessage>(sessionId);
-      if (stored) show({ sessionId, token: stored.token, messages: stored.messages.map(settle) });
+      if (stored) show({ sessionId, token: stored.token, messages: stored.messages });
     },
     [store, show],
   );
@@ -55,8 +55,8 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   useEffect(() => {
     // Once per tab: this browser's round-1 histories join the list, each as its own conversation.
     void store?.adoptLegacy(async () => {
-      const result = await startNewConversation().catch(() => null);
-      return result?.ok ? result.conversation : null;
+      const result = await mintConversation();
+      return result.ok ? result.conversation : null;
     });
   }, [store]);
 
@@ -69,13 +69,13 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
       // No sessionStorage: start fresh.
     }
     const stored = tabConversation ? store.load<ChatUIMessage>(tabConversation) : null;
-    if (stored && tabConversation) show({ sessionId: tabConversation, token: stored.token, messages: stored.messages.map(settle) });
+    if (stored && tabConversation) show({ sessionId: tabConversation, token: stored.token, messages: stored.messages });
     else show({ ...initial, messages: [] });
   }, [current, initial, store, show]);
 
   const startNew = useCallback(async () => {
-    const result = await startNewConversation().catch(() => null);
-    if (!result?.ok) return setNotice((result?.error ?? chatErrorPayload("offline:network")).message);
+    const result = await mintConversation();
+    if (!result.ok) return setNotice(result.error.message);
     setNotice(null);
     show({ ...result.conversation, messages: [] });
   }, [show]);
@@ -86,8 +86,8 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
    * when the user asks: same messages, same view, a new token.
    */
   const moveToNewSession = useCallback(async (): Promise<ConversationHandle | null> => {
-    const result = await startNewConversation().catch(() => null);
-    if (!result?.ok || !current) return null;
+    const result = await mintConversation();
+    if (!result.ok || !current) return null;
     store?.remove(current.sessionId);
     show({ ...result.conversation, messages: current.messages }, current.viewId);
     return result.conversation;
@@ -168,8 +168,7 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
 
 const idsOf = (messages: readonly ChatUIMessage[]): ReadonlySet<string> => new Set(messages.map((message) => message.id));
 
-/** A reload cut this answer off mid-stream: show it as stopped, not as spinning forever. */
-function settle(message: ChatUIMessage): ChatUIMessage {
-  if (message.role !== "assistant" || message.metadata?.outcome) return message;
-  return { ...message, metadata: { ...message.metadata, outcome: "stopped" } };
+/** A new conversation the server seals for this user; a lost connection is a typed failure like the others. */
+function mintConversation() {
+  return startNewConversation().catch(() => ({ ok: false as const, error: chatErrorPayload("offline:network") }));
 }

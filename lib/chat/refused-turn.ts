@@ -1,8 +1,7 @@
 import "server-only";
-import { usingAttributes, usingSession } from "@/lib/tracing/context-attributes";
 import { traceTurn } from "@/lib/tracing/turn-span";
 import type { ChatError } from "./chat-error";
-import type { TurnSession } from "./run-turn";
+import { usingTurnContext, type TurnSession } from "./run-turn";
 
 /** The outcome a refused turn records, so Phoenix's filters (errors, this attribute) find who hits limits. */
 export const RATE_LIMITED = "rate_limited";
@@ -13,12 +12,10 @@ export const RATE_LIMITED = "rate_limited";
  * `chat.turn.outcome = rate_limited`, and no model call under it.
  */
 export function recordRefusedTurn(session: TurnSession, message: string, refusal: ChatError): string | null {
-  return usingSession(session.sessionId, () =>
-    usingAttributes({ userId: session.userId, metadata: { tier: session.tier, region: session.region } }, () =>
-      traceTurn(message, (turn) => {
-        turn.end({ outcome: RATE_LIMITED, output: refusal.message, error: refusal });
-        return turn.traceId;
-      }),
-    ),
+  return usingTurnContext(session, () =>
+    traceTurn(message, (turn) => {
+      turn.end({ outcome: RATE_LIMITED, output: refusal.message, error: refusal });
+      return turn.traceId;
+    }),
   );
 }

@@ -49,11 +49,16 @@ const MAX_STEPS = 4;
 const DEFAULT_MAX_TURN_MS = 5 * 60_000;
 
 export function runChatTurn(request: ChatTurnOptions): RunningTurn {
-  const { session } = request;
+  return usingTurnContext(request.session, () => traceTurn(request.message, (turn) => streamTurn(turn, request)));
+}
+
+/**
+ * What every span of a turn carries, answered or refused: the conversation's session
+ * id, the user id, and the tier/region metadata. One place decides it.
+ */
+export function usingTurnContext<T>(session: TurnSession, fn: () => T): T {
   return usingSession(session.sessionId, () =>
-    usingAttributes({ userId: session.userId, metadata: { tier: session.tier, region: session.region } }, () =>
-      traceTurn(request.message, (turn) => streamTurn(turn, request)),
-    ),
+    usingAttributes({ userId: session.userId, metadata: { tier: session.tier, region: session.region } }, fn),
   );
 }
 

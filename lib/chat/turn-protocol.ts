@@ -17,12 +17,6 @@ export type TurnRequest = { conversationToken: string; messages: ChatUIMessage[]
 /** A conversation as the browser holds it: its Phoenix session id, and the sealed token that proves it is the user's. */
 export type ConversationHandle = { sessionId: string; token: string };
 
-/**
- * What the session panel shows: the cookie's identity (a type import: nothing
- * server-side reaches the browser) and the Phoenix session of the tab's conversation.
- */
-export type SessionView = ChatSession & { sessionId: string };
-
 export type ActionFailed = { ok: false; error: ChatErrorPayload };
 
 /**
