@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { EnvSchema, MASKING_SWITCHES } from "./config/env-schema";
+import { phoenixBaseUrl } from "./phoenix/endpoint";
 import type { TurnLimits } from "./limits/turn-limiter";
 import type { MaskingOptions } from "./tracing/masking";
 
@@ -22,6 +23,10 @@ export type AppConfig = {
     | { kind: "demo"; delayMs: number };
   defaultRegion: string;
   phoenix: {
+    /**
+     * Phoenix's base URL, normalised once here: no trailing slash and no `/v1/traces`
+     * (the exporter adds it; the health check, the REST API and the links need the base).
+     */
     collectorEndpoint: string;
     projectName: string;
     apiKey: string | undefined;
@@ -32,6 +37,8 @@ export type AppConfig = {
     uiUrl: string | null;
   };
   tracingEnabled: boolean;
+  /** Values that must never reach a log line or a span (the API keys that are set). */
+  secrets: string[];
   /** The `OPENINFERENCE_HIDE_*` switches that are set (unset ones show everything). */
   masking: MaskingOptions;
   /** Running on Vercel (it sets VERCEL=1): its geo headers can be trusted, and functions freeze after a response. */
@@ -89,6 +96,7 @@ export function parseConfig(env: Env, { productionBuild = PRODUCTION_BUILD }: { 
   // A production build never makes up a secret, even when started with NODE_ENV=test or development.
   const isProduction = productionBuild || e.NODE_ENV === "production";
   const onVercel = e.VERCEL === "1";
+  const collectorEndpoint = phoenixBaseUrl(e.PHOENIX_COLLECTOR_ENDPOINT);
   return {
     isProduction,
     sessionSecrets: resolveSessionSecrets(e.SESSION_SECRET, isProduction, env),
@@ -97,12 +105,13 @@ export function parseConfig(env: Env, { productionBuild = PRODUCTION_BUILD }: { 
       : { kind: "demo", delayMs: e.DEMO_MODEL_DELAY_MS },
     defaultRegion: e.DEFAULT_REGION || "local",
     phoenix: {
-      collectorEndpoint: stripTrailingSlash(e.PHOENIX_COLLECTOR_ENDPOINT),
+      collectorEndpoint,
       projectName: e.PHOENIX_PROJECT_NAME || "phoenix-session-chat",
       apiKey: e.PHOENIX_API_KEY,
-      uiUrl: phoenixUiUrl(env.PHOENIX_URL, e.PHOENIX_URL, e.PHOENIX_COLLECTOR_ENDPOINT),
+      uiUrl: phoenixUiUrl(env.PHOENIX_URL, e.PHOENIX_URL, collectorEndpoint),
     },
     tracingEnabled: e.TRACING_ENABLED,
+    secrets: [e.OPENAI_API_KEY, e.PHOENIX_API_KEY].filter((secret): secret is string => secret !== undefined),
     masking: maskingFromEnv(e),
     onVercel,
     flushEachTurn: e.TRACING_FLUSH_EACH_TURN ?? (onVercel || e.AWS_LAMBDA_FUNCTION_NAME !== undefined),
@@ -171,3 +180,4 @@ function phoenixUiUrl(raw: string | undefined, parsed: string | undefined, colle
 function stripTrailingSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
+

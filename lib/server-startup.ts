@@ -25,7 +25,7 @@ export function startNodeServer(): void {
     projectName: config.phoenix.projectName,
     apiKey: config.phoenix.apiKey,
     masking: config.masking,
-    // A provider error that echoes the key must not reach Phoenix.
-    secretsToScrub: config.model.kind === "openai" ? [config.model.apiKey] : [],
+    // A provider error that echoes the key must not reach Phoenix (registerTracing adds apiKey itself).
+    secretsToScrub: config.secrets,
   });
 }

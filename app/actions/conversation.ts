@@ -17,8 +17,9 @@ import { flushTraces } from "@/lib/tracing/flush";
  * you are, each conversation's token which session it is, so tabs never mix.
  */
 export async function startNewConversation(): Promise<{ ok: true; conversation: ConversationHandle } | ActionFailed> {
-  const { session } = await requireSession();
-  return { ok: true, conversation: await startConversation(session.userId, loadConfig().sessionSecrets) };
+  const visitor = await requireSession();
+  if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
+  return { ok: true, conversation: await startConversation(visitor.session.userId, loadConfig().sessionSecrets) };
 }
 
 const DeleteSchema = z.object({ conversationToken: z.string() }).strict();
@@ -31,12 +32,13 @@ const DeleteSchema = z.object({ conversationToken: z.string() }).strict();
 export async function deleteConversation(request: { conversationToken: string }): Promise<{ ok: true; tracesDeleted: boolean } | ActionFailed> {
   const parsed = DeleteSchema.safeParse(request as unknown);
   if (!parsed.success) return { ok: false, error: chatErrorPayload("bad_request:malformed") };
-  const { session } = await requireSession();
+  const visitor = await requireSession();
+  if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
   const config = loadConfig();
   const phoenix = config.tracingEnabled
     ? createPhoenixClient({ baseUrl: config.phoenix.collectorEndpoint, apiKey: config.phoenix.apiKey })
     : null;
-  const result = await deleteConversationTraces(parsed.data.conversationToken, { userId: session.userId }, {
+  const result = await deleteConversationTraces(parsed.data.conversationToken, { userId: visitor.session.userId }, {
     secrets: config.sessionSecrets,
     deleteTraces: config.deleteTracesWithConversation,
     phoenix,
@@ -56,8 +58,9 @@ export async function changeTier(request: { tier: string }): Promise<SessionResu
   const parsed = ChangeTierSchema.safeParse(request as unknown);
   if (!parsed.success) return { ok: false, error: chatErrorPayload("bad_request:tier") };
   if (!loadConfig().allowTierSwitch) return { ok: false, error: chatErrorPayload("forbidden:tier") };
-  const { session, save } = await requireSession();
-  const next = { ...session, tier: parsed.data.tier };
-  await save(next);
+  const visitor = await requireSession();
+  if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
+  const next = { ...visitor.session, tier: parsed.data.tier };
+  await visitor.save(next);
   return { ok: true, session: next };
 }

@@ -5,7 +5,9 @@ import { loadConfig } from "@/lib/config";
 import { feedbackDeps } from "@/lib/feedback/feedback-deps";
 import type { ConversationRatingRequest, FeedbackResult, TurnVoteRequest } from "@/lib/feedback/feedback-protocol";
 import { submitConversationRating, submitTurnVote } from "@/lib/feedback/submit-feedback";
+import { errorLine } from "@/lib/log/error-line";
 import { requireSession } from "@/lib/session/current-session";
+import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
 
 /**
  * Thumbs up/down on an answer (a trace annotation on its turn) and on the whole
@@ -16,15 +18,17 @@ import { requireSession } from "@/lib/session/current-session";
 
 export async function voteOnTurn(request: TurnVoteRequest): Promise<FeedbackResult> {
   return guarded("vote", async () => {
-    const { session } = await requireSession();
-    return submitTurnVote(request as unknown, { userId: session.userId }, feedbackDeps(loadConfig()));
+    const visitor = await requireSession();
+    if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
+    return submitTurnVote(request as unknown, { userId: visitor.session.userId }, feedbackDeps(loadConfig()));
   });
 }
 
 export async function rateConversation(request: ConversationRatingRequest): Promise<FeedbackResult> {
   return guarded("rating", async () => {
-    const { session } = await requireSession();
-    return submitConversationRating(request as unknown, { userId: session.userId }, feedbackDeps(loadConfig()));
+    const visitor = await requireSession();
+    if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
+    return submitConversationRating(request as unknown, { userId: visitor.session.userId }, feedbackDeps(loadConfig()));
   });
 }
 
@@ -32,7 +36,8 @@ async function guarded(what: string, run: () => Promise<FeedbackResult>): Promis
   try {
     return await run();
   } catch (error) {
-    console.error(`[feedback] ${what} failed:`, error);
+    // Scrubbed: an error from the REST client or a dependency may carry the Phoenix API key.
+    console.error(errorLine(`[feedback] ${what} failed`, error, createSecretScrubber(loadConfig().secrets)));
     return { ok: false, error: chatErrorPayload("internal:server") };
   }
 }

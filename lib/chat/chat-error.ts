@@ -14,6 +14,8 @@ export type ChatErrorCode =
   | "forbidden:tier"
   | "bad_request:conversation"
   | "forbidden:conversation"
+  | "unauthorized:no_cookie"
+  | "unauthorized:session"
   | "unavailable:trace_delete"
   | "bad_request:feedback"
   | "forbidden:feedback"
@@ -64,6 +66,17 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
   },
   "forbidden:conversation": {
     message: "This conversation belongs to another user, so it can't be continued here. Start a new conversation.",
+    retryable: false,
+  },
+  // Actions never mint a user (lib/session/session-cookie.ts): each says what to do instead of looping.
+  "unauthorized:no_cookie": {
+    message:
+      "Your browser did not send this site's cookie back, so the server cannot tell who you are, and nothing was sent. Allow cookies for this site, then reload the page.",
+    retryable: false,
+  },
+  "unauthorized:session": {
+    message:
+      "Your session has ended (it expired, or the server's secret changed), and nothing was sent. Reload the page to start a new one; your conversations stay in this browser.",
     retryable: false,
   },
   "unavailable:trace_delete": {

@@ -67,7 +67,7 @@ export type WriteOptions = {
 export type Written = { queued: boolean; ids: string[] };
 
 export type PhoenixClientOptions = {
-  /** Phoenix's address, e.g. http://localhost:6006 (see `phoenixBaseUrl`). */
+  /** Phoenix's address, e.g. http://localhost:6006 (`config.phoenix.collectorEndpoint`, already without `/v1/traces`). */
   baseUrl: string;
   apiKey?: string;
   timeoutMs?: number;
@@ -78,13 +78,8 @@ export type PhoenixClient = ReturnType<typeof createPhoenixClient>;
 
 const MAX_DETAIL_CHARS = 300;
 
-/** The REST API lives on the collector's host; PHOENIX_COLLECTOR_ENDPOINT may name the OTLP path itself. */
-export function phoenixBaseUrl(collectorEndpoint: string): string {
-  return collectorEndpoint.replace(/\/+$/, "").replace(/\/v1\/traces$/, "");
-}
-
 export function createPhoenixClient({ baseUrl, apiKey, timeoutMs = 5_000, fetch: fetchImpl = fetch }: PhoenixClientOptions) {
-  const root = phoenixBaseUrl(baseUrl);
+  const root = baseUrl.replace(/\/+$/, "");
 
   async function call(method: string, path: string, body?: unknown): Promise<PhoenixResult<Response>> {
     const headers: Record<string, string> = { accept: "application/json" };

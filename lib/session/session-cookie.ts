@@ -1,7 +1,7 @@
 import "server-only";
 import type { CookieJar, CookieStore } from "iron-session";
 import { loadConfig } from "@/lib/config";
-import { mintSession, openSession, type ChatSession, type OpenedSession } from "./chat-session";
+import { mintSession, openSession, SESSION_COOKIE_NAME, type ChatSession, type OpenedSession } from "./chat-session";
 import { regionFromHeaders } from "./region";
 import { secureCookieFor } from "./secure-cookie";
 
@@ -14,11 +14,10 @@ import { secureCookieFor } from "./secure-cookie";
  * Who writes the cookie, so that a response carries at most one `chat_session`:
  * - a page request: proxy.ts re-seals it on every visit (`refreshSessionCookie`): the
  *   newest secret (rotation), a fresh expiry, the region from this request;
- * - a Server Action request: only the action, and only when it must (`ensureSessionCookie`
- *   mints a missing one; an action that changes the session saves it). proxy.ts leaves
- *   action requests alone. Writing on every action would also cost a page render: Next
- *   treats any cookie set during an action as a change that re-renders the page into
- *   the action's response.
+ * - a Server Action request: only an action that changes the session (the tier) saves it;
+ *   actions never mint (`actionSessionCookie`). proxy.ts leaves action requests alone.
+ *   Writing on every action would also cost a page render: Next treats any cookie set
+ *   during an action as a change that re-renders the page into the action's response.
  * Several saves within one action still send one header: Next keeps one value per name.
  */
 
@@ -45,12 +44,26 @@ export async function refreshSessionCookie(cookies: SessionCookies, request: Ses
   return { session, save: opened.save };
 }
 
-/** For Server Actions: the valid session as it is, or a fresh one minted and saved on the spot. */
-export async function ensureSessionCookie(cookies: SessionCookies, request: SessionRequest): Promise<SessionHandle> {
+/**
+ * Why a Server Action found no valid cookie. It never mints one: a user is minted by a page
+ * load (proxy.ts, budgeted per address), so a script cannot mint users with bare action
+ * calls, and a browser that does not keep the cookie gets one clear answer instead of a
+ * new identity on every click.
+ */
+export type MissingSession = "unauthorized:no_cookie" | "unauthorized:session";
+
+export type ActionSession = ({ ok: true } & SessionHandle) | { ok: false; code: MissingSession };
+
+/** For Server Actions: the valid session as it is (nothing written), or why there is none. */
+export async function actionSessionCookie(cookies: SessionCookies, request: SessionRequest): Promise<ActionSession> {
   const opened = await openSessionCookie(cookies, request);
-  if (opened.current) return { session: opened.current, save: opened.save };
-  const config = loadConfig();
-  const session = mintSession(regionFromHeaders(request.headers, config.onVercel, config.defaultRegion));
-  await opened.save(session);
-  return { session, save: opened.save };
+  if (opened.current) return { ok: true, session: opened.current, save: opened.save };
+  // No cookie at all: the browser refuses cookies, or dropped a Secure one over http. One that
+  // does not open: it expired, was tampered with, or its secret was retired; a reload mints anew.
+  return { ok: false, code: hasSessionCookie(cookies) ? "unauthorized:session" : "unauthorized:no_cookie" };
+}
+
+function hasSessionCookie(cookies: SessionCookies): boolean {
+  const value = "get" in cookies ? cookies.get(SESSION_COOKIE_NAME)?.value : cookies.read(SESSION_COOKIE_NAME);
+  return value !== undefined;
 }

@@ -97,6 +97,27 @@ describe("parseConfig", () => {
     expect(config.tracingEnabled).toBe(false);
   });
 
+  it("normalises a collector endpoint given as the OTLP URL to Phoenix's address, once, for every use", () => {
+    for (const [endpoint, base] of [
+      ["http://px:6006/v1/traces", "http://px:6006"],
+      ["http://px:6006/v1/traces/", "http://px:6006"],
+      ["https://app.phoenix.arize.com/s/me/v1/traces", "https://app.phoenix.arize.com/s/me"],
+      ["https://app.phoenix.arize.com/s/me/", "https://app.phoenix.arize.com/s/me"],
+      ["http://px:6006/v1/tracesextra", "http://px:6006/v1/tracesextra"],
+    ]) {
+      const config = parseConfig({ SESSION_SECRET: SECRET, PHOENIX_COLLECTOR_ENDPOINT: endpoint });
+      expect(config.phoenix.collectorEndpoint, endpoint).toBe(base);
+      // The links open Phoenix's UI at its address, never under /v1/traces/.
+      expect(config.phoenix.uiUrl, endpoint).toBe(base);
+    }
+  });
+
+  it("lists the API keys that are set as secrets to keep out of logs and spans", () => {
+    expect(parseConfig({ SESSION_SECRET: SECRET }).secrets).toEqual([]);
+    const config = parseConfig({ SESSION_SECRET: SECRET, OPENAI_API_KEY: "sk-openai-key-123456", PHOENIX_API_KEY: "px-key-123456" });
+    expect(config.secrets).toEqual(["sk-openai-key-123456", "px-key-123456"]);
+  });
+
   it("reads the OPENINFERENCE_HIDE_* switches with the same spellings as the other booleans, and passes only those set", () => {
     const config = parseConfig({
       SESSION_SECRET: SECRET,
