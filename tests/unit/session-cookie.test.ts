@@ -95,10 +95,16 @@ describe("the session cookie", () => {
     const jar = cookieJar();
     const raw = await openSession(jar.store, { secrets: [NEW_SECRET], secure: true });
     await expect(raw.save({ ...session, userId: "not-a-uuid" })).rejects.toThrow();
-    const { sealData } = await import("iron-session");
-    const foreign = await sealData({ sessionId: "x", userId: 1 }, { password: { 1: NEW_SECRET } });
-    const opened = await openSession(cookieJar(foreign).store, { secrets: [NEW_SECRET], secure: true });
-    expect(opened.current).toBeNull();
+    // Sealed under the secret's real id, so it opens: only the schema check can refuse it.
+    const { sealData, unsealData } = await import("iron-session");
+    const { passwordMap } = await import("@/lib/conversation/secret-ids");
+    const password = passwordMap([NEW_SECRET]);
+    for (const content of [{ sessionId: "x", userId: 1 }, { ...session, tier: "platinum" }, { ...session, region: "" }]) {
+      const foreign = await sealData(content, { password, ttl: 3600 });
+      expect(await unsealData(foreign, { password, ttl: 3600 })).toEqual(content);
+      const opened = await openSession(cookieJar(foreign).store, { secrets: [NEW_SECRET], secure: true });
+      expect(opened.current).toBeNull();
+    }
   });
 
   it("rotates: a cookie sealed with the old secret still opens, and is re-sealed with the new one", async () => {
