@@ -3,7 +3,7 @@ import { CollectorStatusProvider } from "@/components/collector-status";
 import { loadConfig } from "@/lib/config";
 import { startConversation } from "@/lib/conversation/conversation-token";
 import { feedbackEnabled } from "@/lib/feedback/feedback-deps";
-import { collectorStatus } from "@/lib/phoenix/collector-status";
+import { collectorStatusNow } from "@/lib/phoenix/collector-status";
 import { readSession } from "@/lib/session/current-session";
 
 export default async function ChatPage() {
@@ -20,7 +20,8 @@ export default async function ChatPage() {
   const { userId, tier, region } = session;
   return (
     // Where the traces go and whether Phoenix answers: the session panel and every trace link read it.
-    <CollectorStatusProvider initial={await collectorStatus(config)}>
+    // What the server knows now, never a wait: a collector that hangs must not hold the page.
+    <CollectorStatusProvider initial={collectorStatusNow(config)}>
       <Chat
         identity={{ userId, tier, region }}
         // Sealed now, so a tab without a conversation can send at once; it is listed only once it has a message.

@@ -6,9 +6,11 @@ import styles from "./collector-status.module.css";
 
 /**
  * Where the traces go and whether Phoenix answers, shared by the session panel and
- * every "View trace" link. The page renders it with the server's answer; while the
- * tab is visible it asks again every few seconds (the server caches its check), so
- * starting or stopping Phoenix shows up without a reload.
+ * every "View trace" link. The page renders it with what the server knows at once
+ * ("checking" before its first probe has answered: the page never waits for Phoenix);
+ * the tab asks right away when it is still checking, then every few seconds while it
+ * is visible (the server caches its probe), so starting or stopping Phoenix shows up
+ * without a reload.
  */
 
 const POLL_MS = 5_000;
@@ -35,11 +37,13 @@ export function CollectorStatusProvider({ initial, children }: { initial: Collec
     };
     const timer = setInterval(refresh, POLL_MS);
     document.addEventListener("visibilitychange", refresh);
+    if (initial.tracing === "on" && initial.state === "checking") void refresh();
     return () => {
       active = false;
       clearInterval(timer);
       document.removeEventListener("visibilitychange", refresh);
     };
+    // `initial` is read once, at mount: later renders of the page do not restart the poll.
   }, [tracingOn]);
 
   return <Context.Provider value={status}>{children}</Context.Provider>;
@@ -64,9 +68,7 @@ export function TraceDestination() {
   return (
     <div className={styles.destination} data-testid="trace-destination" data-state={status.state}>
       Traces → Phoenix at <code>{status.collector}</code>
-      <span className={`${styles.state} ${styles[status.state]}`}>
-        {status.state === "live" ? "live" : "unreachable"}
-      </span>
+      <span className={`${styles.state} ${styles[status.state]}`}>{status.state}</span>
       {status.state === "unreachable" && (
         <p className={styles.help} data-testid="collector-help">
           {status.problem ? `${capitalize(status.problem)}: t` : "T"}his conversation&apos;s traces are dropped until it
@@ -78,9 +80,10 @@ export function TraceDestination() {
 }
 
 /**
- * A link into Phoenix (`path`: `/redirects/traces/<id>`, ...). Unreachable: says how
- * to start Phoenix instead of leading to a dead page. Tracing off, or links turned
- * off (PHOENIX_URL set empty): nothing.
+ * A link into Phoenix (`path`: `/redirects/traces/<id>`, ...), also while the first
+ * probe is still out. Unreachable (failures that lasted, lib/phoenix/collector-health.ts):
+ * says how to start Phoenix instead of leading to a dead page. Tracing off, or links
+ * turned off (PHOENIX_URL set empty): nothing.
  */
 export function PhoenixLink({ path, className, testId, children }: { path: string; className?: string; testId: string; children: ReactNode }) {
   const status = useCollectorStatus();
@@ -93,7 +96,7 @@ export function PhoenixLink({ path, className, testId, children }: { path: strin
     );
   }
   return (
-    <a className={className} href={`${status.phoenixUrl}${path}`} target="_blank" rel="noopener noreferrer" data-testid={testId} data-state="live">
+    <a className={className} href={`${status.phoenixUrl}${path}`} target="_blank" rel="noopener noreferrer" data-testid={testId} data-state={status.state}>
       {children}
     </a>
   );
