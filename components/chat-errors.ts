@@ -32,3 +32,14 @@ function parseErrorText(text: string): ChatErrorPayload | null {
 export function isConversationRefused(code: string): boolean {
   return code === "forbidden:conversation" || code === "bad_request:conversation";
 }
+
+/**
+ * Refused before anything reached the model (the limits, or no valid session cookie):
+ * the conversation is left as it was and the words go back to the box (use-conversation.ts),
+ * with one notice that says why and what to do.
+ */
+export function isRefusedBeforeSending(code: string): boolean {
+  return REFUSED_BEFORE_SENDING.has(code);
+}
+
+const REFUSED_BEFORE_SENDING = new Set<string>(["rate_limit:turns", "rate_limit:concurrent", "unauthorized:no_cookie", "unauthorized:session"]);

@@ -57,6 +57,7 @@ export function Chat(props: Props) {
         onNew={() => void conversations.startNew()}
         onDelete={(id) => void conversations.remove(id)}
         onRetryDelete={(id) => void conversations.remove(id)}
+        onDeleteLocally={conversations.removeLocally}
         notice={conversations.notice}
         onDismissNotice={conversations.dismissNotice}
         deleteError={conversations.deleteError}

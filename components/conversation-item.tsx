@@ -5,7 +5,8 @@ import type { ConversationSummary } from "./conversation-records";
 
 /**
  * One conversation in the list: open it, or delete it behind a confirmation
- * (Cancel focused first, Escape backs out), with a failed delete's Retry.
+ * (Cancel focused first, Escape backs out). A failed delete offers Retry, and deleting
+ * the copy in this browser only: that one can always go.
  */
 
 type ItemProps = {
@@ -18,9 +19,12 @@ type ItemProps = {
   onOpen: () => void;
   onDelete: () => void;
   onRetryDelete: (() => void) | undefined;
+  /** After Phoenix failed to delete the traces: delete the copy in this browser all the same. */
+  onDeleteLocally: (() => void) | undefined;
 };
 
-export function ConversationItem({ conversation, current, now, disabled, pending, error, onOpen, onDelete, onRetryDelete }: ItemProps) {
+export function ConversationItem(props: ItemProps) {
+  const { conversation, current, now, disabled, pending, error, onOpen, onDelete, onRetryDelete, onDeleteLocally } = props;
   const [confirming, setConfirming] = useState(false);
   const cancel = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
@@ -103,6 +107,11 @@ export function ConversationItem({ conversation, current, now, disabled, pending
           {onRetryDelete && (
             <button type="button" onClick={onRetryDelete}>
               Retry
+            </button>
+          )}
+          {onDeleteLocally && (
+            <button type="button" onClick={onDeleteLocally} data-testid="delete-locally">
+              Delete from this browser only
             </button>
           )}
         </p>

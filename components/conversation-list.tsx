@@ -24,6 +24,7 @@ type Props = {
   /** A delete that failed (say, Phoenix refused to delete the traces), with Retry. */
   deleteError?: { sessionId: string; message: string } | null;
   onRetryDelete?: (sessionId: string) => void;
+  onDeleteLocally?: (sessionId: string) => void;
   /** The conversation whose delete is under way. */
   pendingDeleteId?: string | null;
   /** Switching is refused (for example while this tab's answer streams). */
@@ -127,6 +128,7 @@ export function ConversationList(props: Props) {
                   newButton.current?.focus();
                 }}
                 onRetryDelete={props.onRetryDelete && (() => props.onRetryDelete?.(conversation.sessionId))}
+                onDeleteLocally={props.onDeleteLocally && (() => props.onDeleteLocally?.(conversation.sessionId))}
               />
             ))}
           </ol>

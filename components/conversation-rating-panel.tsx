@@ -6,6 +6,7 @@ import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
 import type { FeedbackChoice } from "@/lib/feedback/feedback-protocol";
 import { ConversationRating } from "./conversation-rating";
+import { ratingKey } from "./conversation-records";
 
 /**
  * The rating of the conversation this tab shows: saved in Phoenix as a session
@@ -34,8 +35,6 @@ export function ConversationRatingPanel({ conversation }: { conversation: Conver
 
   return <ConversationRating value={value} onRate={onRate} />;
 }
-
-export const ratingKey = (sessionId: string) => `phoenix-chat:rating:${sessionId}`;
 
 function readRating(key: string): FeedbackChoice | null {
   try {

@@ -6,8 +6,9 @@ import type { UIMessage } from "ai";
  * mid-write, may have put something else there. Hand-written guards, not zod, to
  * keep the browser bundle small.
  *
- *   phoenix-chat:conv:<sessionId>  -> { v: 1, token, messages: UIMessage[], updatedAt }
- *   phoenix-chat:conversations     -> { v: 1, items: ConversationSummary[] }  (a cache)
+ *   phoenix-chat:conv:<sessionId>   -> { v: 1, token, messages: UIMessage[], updatedAt }
+ *   phoenix-chat:conversations      -> { v: 1, items: ConversationSummary[] }  (a cache)
+ *   phoenix-chat:rating:<sessionId> -> { vote, comment? }  (the conversation's rating, goes with it)
  *
  * Each conversation has its own key, so a write to one never overwrites another.
  * The index is only a cache of those keys: whenever it disagrees with them, the keys win.
@@ -52,6 +53,8 @@ export function isSessionId(value: unknown): value is string {
 }
 
 export const conversationKey = (sessionId: string) => `${CONVERSATION_KEY_PREFIX}${sessionId}`;
+export const RATING_KEY_PREFIX = `${STORAGE_PREFIX}rating:`;
+export const ratingKey = (sessionId: string) => `${RATING_KEY_PREFIX}${sessionId}`;
 
 export function sessionIdOfKey(key: string): string | null {
   if (!key.startsWith(CONVERSATION_KEY_PREFIX)) return null;

@@ -11,6 +11,7 @@ import {
 } from "./conversation-records";
 import {
   deleteConversation,
+  forgetOrphanRatings,
   listConversations,
   loadConversation,
   saveConversation,
@@ -117,6 +118,7 @@ export function browserConversationStore(): ConversationStore {
     // A full storage still works for reading: only a refusal means "not persistent".
     if (!(storage && error instanceof DOMException && error.name === "QuotaExceededError")) storage = null;
   }
+  if (storage) forgetOrphanRatings(storage);
   browserStore = storage ? createConversationStore(storage, window) : createConversationStore(memoryStorage(), undefined, false);
   return browserStore;
 }

@@ -2,6 +2,8 @@ import type { UIMessage } from "ai";
 import {
   conversationKey,
   INDEX_KEY,
+  RATING_KEY_PREFIX,
+  ratingKey,
   indexJson,
   isSessionId,
   readConversation,
@@ -128,6 +130,7 @@ export type DeleteResult = { ok: true } | { ok: false; reason: "unavailable" };
 export function deleteConversation(storage: StorageLike, sessionId: string): DeleteResult {
   try {
     storage.removeItem(conversationKey(sessionId));
+    storage.removeItem(ratingKey(sessionId));
   } catch {
     return { ok: false, reason: "unavailable" };
   }
@@ -154,12 +157,34 @@ function writeIndexQuietly(storage: StorageLike, items: ConversationSummary[]): 
   }
 }
 
+/** A conversation and everything kept for it: its rating goes with it, evicted or deleted. */
 function remove(storage: StorageLike, sessionId: string): void {
   try {
     storage.removeItem(conversationKey(sessionId));
+    storage.removeItem(ratingKey(sessionId));
   } catch {
     // Storage refused: the next write reports it.
   }
+}
+
+/**
+ * Ratings whose conversation is gone (evicted or deleted by a version that left them
+ * behind, or by another tab mid-write). Run once per page load; returns what it removed.
+ */
+export function forgetOrphanRatings(storage: StorageLike): string[] {
+  const orphans: string[] = [];
+  try {
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (!key?.startsWith(RATING_KEY_PREFIX)) continue;
+      const sessionId = key.slice(RATING_KEY_PREFIX.length);
+      if (storage.getItem(conversationKey(sessionId)) === null) orphans.push(key);
+    }
+    for (const key of orphans) storage.removeItem(key);
+  } catch {
+    // Storage refused: nothing to tidy.
+  }
+  return orphans;
 }
 
 function sizeOf(storage: StorageLike, sessionId: string): number {

@@ -8,7 +8,7 @@ import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
 import { messageText, type ChatUIMessage, type TurnOutcome } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
 import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
-import { chatErrorFrom, isConversationRefused } from "./chat-errors";
+import { chatErrorFrom, isConversationRefused, isRefusedBeforeSending } from "./chat-errors";
 import { browserConversationStore } from "./conversation-source";
 import { ServerActionChatTransport } from "./server-action-transport";
 
@@ -29,7 +29,7 @@ export function useConversation(options: {
   onMoveToNewSession: () => Promise<ConversationHandle | null>;
 }) {
   const lastError = useRef<ChatErrorPayload | null>(null);
-  /** A turn the limits refused: taken back off the conversation, its words returned to the composer. */
+  /** A turn refused before it reached the model (limits, no session cookie): taken back off the conversation, its words returned to the composer. */
   const [refusal, setRefusal] = useState<{ error: ChatErrorPayload; text: string } | null>(null);
   const handle = useRef(options.conversation);
   const onSave = useRef(options.onSave);
@@ -63,8 +63,8 @@ export function useConversation(options: {
       const outcome: TurnOutcome = isError ? "failed" : isAbort ? "stopped" : "completed";
       const error = isError ? (lastError.current ?? chatErrorPayload("internal:server")) : undefined;
       lastError.current = null;
-      if (error && isLimitRefusal(error.code)) {
-        // Nothing was sent to the model: the message goes back to the box, to send when the limit allows.
+      if (error && isRefusedBeforeSending(error.code)) {
+        // Nothing was sent to the model: the message goes back to the box, to send when the limit (or a reload) allows.
         const question = messages.current.findLast((m) => m.role === "user");
         setMessages.current((all) => all.filter((m) => m !== question && m.id !== message.id));
         setRefusal({ error, text: question ? messageText(question) : "" });
@@ -140,10 +140,6 @@ export function useConversation(options: {
 
 function sameIds(a: readonly ChatUIMessage[], b: readonly ChatUIMessage[]): boolean {
   return a.length === b.length && a.every((message, i) => message.id === b[i]!.id);
-}
-
-function isLimitRefusal(code: string): boolean {
-  return code === "rate_limit:turns" || code === "rate_limit:concurrent";
 }
 
 /**

@@ -6,7 +6,7 @@ import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
 import { mergeWithOtherTabs } from "./conversation-merge";
-import { ratingKey } from "./conversation-rating-panel";
+import { isConversationRefused } from "./chat-errors";
 import { browserConversationStore, NO_CONVERSATIONS, type ConversationStore } from "./conversation-source";
 
 /**
@@ -28,7 +28,7 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   // null until this tab's conversation is read from storage (the server cannot see it).
   const [current, setCurrent] = useState<OpenConversation | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [deleteError, setDeleteError] = useState<{ sessionId: string; message: string } | null>(null);
+  const [deleteError, setDeleteError] = useState<DeleteError | null>(null);
   const [pendingDeleteId, setPendingDeleteId] = useState<string | null>(null);
   // The message ids this tab last read or wrote, per conversation: another tab showing the same
   // conversation may have saved turns since, which this tab's save must keep (conversation-merge.ts).
@@ -83,13 +83,15 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   /**
    * A conversation whose token the server refuses (the cookie expired and the user is
    * new, or the secret that sealed it was retired) goes on in a new Phoenix session,
-   * when the user asks: same messages, same view, a new token.
+   * when the user asks: same messages, same view, a new token. The earlier answers'
+   * receipts name the old session, which this user can no longer prove is theirs: they
+   * are dropped, so no thumbs show that could only ever answer `forbidden:feedback`.
    */
   const moveToNewSession = useCallback(async (): Promise<ConversationHandle | null> => {
     const result = await mintConversation();
     if (!result.ok || !current) return null;
     store?.remove(current.sessionId);
-    show({ ...result.conversation, messages: current.messages }, current.viewId);
+    show({ ...result.conversation, messages: current.messages.map(withoutReceipt) }, current.viewId);
     return result.conversation;
   }, [current, show, store]);
 
@@ -125,31 +127,43 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
     [store],
   );
 
+  /** Forgets a conversation in this browser (its rating too); a new one takes its place on screen. */
+  const forget = useCallback(
+    async (sessionId: string, afterwards: string | null) => {
+      store?.remove(sessionId);
+      setDeleteError(null);
+      if (sessionId === current?.sessionId) await startNew();
+      setNotice(afterwards);
+    },
+    [store, current, startNew],
+  );
+
+  /**
+   * Deletes a conversation. With DELETE_TRACES_WITH_CONVERSATION the server deletes its
+   * Phoenix session first; the copy in this browser can always be deleted, whatever Phoenix
+   * says, and the notice says what stayed there.
+   */
   const remove = useCallback(
     async (sessionId: string) => {
       if (!store) return;
       const token = sessionId === current?.sessionId ? current.token : store.load(sessionId)?.token;
       setDeleteError(null);
-      if (options.deleteTraces && token) {
-        // Phoenix first: a conversation whose traces could not be deleted stays listed, with Retry.
-        setPendingDeleteId(sessionId);
-        const result = await deleteConversation({ conversationToken: token }).catch(() => null);
-        setPendingDeleteId(null);
-        if (!result?.ok) {
-          const message = result?.error.message ?? chatErrorPayload("offline:network").message;
-          return setDeleteError({ sessionId, message });
-        }
-      }
-      store.remove(sessionId);
-      try {
-        window.localStorage.removeItem(ratingKey(sessionId));
-      } catch {
-        // Nothing to clean up.
-      }
-      if (sessionId === current?.sessionId) await startNew();
+      if (!options.deleteTraces || !token) return forget(sessionId, null);
+      setPendingDeleteId(sessionId);
+      const result = await deleteConversation({ conversationToken: token }).catch(() => null);
+      setPendingDeleteId(null);
+      if (result?.ok) return forget(sessionId, null);
+      const error = result?.error ?? chatErrorPayload("offline:network");
+      // This browser can no longer prove the conversation is its user's: no retry would ever delete its traces.
+      if (isConversationRefused(error.code)) return forget(sessionId, TRACES_NOT_YOURS);
+      // Phoenix did not answer, or the connection dropped: Retry, or delete the copy here only.
+      setDeleteError({ sessionId, message: error.message });
     },
-    [store, current, options.deleteTraces, startNew],
+    [store, current, options.deleteTraces, forget],
   );
+
+  /** "Delete from this browser only", after Phoenix failed to delete its traces. */
+  const removeLocally = useCallback((sessionId: string) => void forget(sessionId, TRACES_KEPT), [forget]);
 
   return {
     conversations,
@@ -159,11 +173,24 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
     moveToNewSession,
     save,
     remove,
+    removeLocally,
     notice,
     dismissNotice: () => setNotice(null),
     deleteError,
     pendingDeleteId,
   };
+}
+
+export type DeleteError = { sessionId: string; message: string };
+
+const TRACES_NOT_YOURS =
+  "Deleted from this browser. Its traces stay in Phoenix: this browser can no longer prove the conversation is yours (your session was renewed, or the server's secret changed).";
+const TRACES_KEPT = "Deleted from this browser only. Its traces are still in Phoenix.";
+
+function withoutReceipt(message: ChatUIMessage): ChatUIMessage {
+  if (!message.metadata?.receipt) return message;
+  const { receipt: _dropped, ...metadata } = message.metadata;
+  return { ...message, metadata };
 }
 
 const idsOf = (messages: readonly ChatUIMessage[]): ReadonlySet<string> => new Set(messages.map((message) => message.id));

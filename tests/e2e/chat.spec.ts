@@ -144,23 +144,57 @@ test.describe("the session", () => {
 });
 
 test.describe("a session lost mid-conversation", () => {
-  test("the old conversation is refused for the new identity; it goes on in a new session, messages kept", async ({ page, context, baseURL }) => {
+  test("the open page says to reload (nothing sent); after it, the old conversation goes on in a new session, and only its new answers take votes", async ({
+    page,
+    context,
+    baseURL,
+  }) => {
     await page.goto("/");
     const original = await sessionIdOf(page);
     await sendAndWait(page, "Hello!");
-    // The cookie becomes unreadable (expired, or its secret was retired), with the page still open:
-    // the server mints a new user, whom the conversation's token does not name.
+    // The cookie becomes unreadable (expired, or its secret was retired), with the page still open.
     await context.addCookies([{ name: "chat_session", value: "garbage", url: baseURL! }]);
+    await messageBox(page).fill("Still there?");
+    await messageBox(page).press("Enter");
+    // Actions never mint a user: one notice with the fix, the words kept in the box, nothing added.
+    await expect(page.getByTestId("turn-refused")).toHaveAttribute("data-code", "unauthorized:session");
+    await expect(page.getByTestId("turn-refused")).toContainText("Reload the page");
+    await expect(messageBox(page)).toHaveValue("Still there?");
+    await expect(page.getByTestId("user-message")).toHaveText(["Hello!"]);
+
+    // The reload mints a new user (proxy.ts), whom the conversation's token does not name.
+    await page.reload();
     const refused = await sendAndWait(page, "Still there?", "error");
     await expect(refused.getByTestId("turn-error")).toHaveAttribute("data-code", "forbidden:conversation");
     await refused.getByTestId("continue-in-new-session").click();
     await expect(answers(page).nth(1)).toHaveAttribute("data-status", "done");
     await expect(page.getByTestId("session-id")).not.toHaveText(original);
     await expect(page.getByTestId("user-message")).toHaveText(["Hello!", "Still there?"]);
+    // The first answer's receipt names the old session, which this user cannot prove is theirs: no thumbs that could only fail.
+    await expect(answers(page).nth(0).getByTestId("feedback-buttons")).toHaveCount(0);
+    await answers(page).nth(1).getByTestId("feedback-up").click();
+    await expect(answers(page).nth(1).getByTestId("feedback-up")).toHaveAttribute("aria-pressed", "true");
     await page.reload();
     await expect(page.getByTestId("user-message")).toHaveText(["Hello!", "Still there?"]);
     await expect(answers(page)).toHaveCount(2);
     await expect(page.getByTestId("conversation-item")).toHaveCount(1);
+  });
+
+  test("a browser that does not send the cookie back is told so once, with the fix, instead of looping", async ({ page, context }) => {
+    await page.goto("/");
+    await sendAndWait(page, "Hello!");
+    await context.clearCookies();
+    for (const text of ["Are you there?", "Hello again?"]) {
+      await messageBox(page).fill(text);
+      await messageBox(page).press("Enter");
+      await expect(page.getByTestId("turn-refused")).toHaveAttribute("data-code", "unauthorized:no_cookie");
+      await expect(messageBox(page)).toHaveValue(text);
+    }
+    await expect(page.getByTestId("turn-refused")).toHaveCount(1);
+    await expect(page.getByTestId("turn-refused")).toContainText("Allow cookies for this site");
+    await expect(page.getByTestId("continue-in-new-session")).toHaveCount(0);
+    await expect(answers(page)).toHaveCount(1);
+    await expect(context.cookies()).resolves.toEqual([]);
   });
 });
 

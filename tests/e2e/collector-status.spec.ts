@@ -1,3 +1,4 @@
+import { createServer, type Socket } from "node:net";
 import type { Page } from "@playwright/test";
 import { startApp } from "./support/app-server";
 import { readState, writeState } from "./support/e2e-state";
@@ -99,6 +100,35 @@ test.describe("where the traces go", () => {
       await expect(answer.getByTestId("trace-link")).toHaveCount(0);
     } finally {
       await app.stop();
+    }
+  });
+
+  test("the page never waits on a collector that hangs, and an endpoint written as …/v1/traces still finds Phoenix", async ({ page, e2e }) => {
+    // Accepts connections and never answers: the health probe can only time out.
+    const sockets: Socket[] = [];
+    const hanging = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const hangingUrl = `http://127.0.0.1:${(hanging.address() as { port: number }).port}`;
+    const [stuck, otlpStyle] = await Promise.all([
+      startApp({ name: "app-hanging-collector", logDir: e2e.tempDir, env: { PHOENIX_COLLECTOR_ENDPOINT: hangingUrl } }),
+      startApp({ name: "app-otlp-endpoint", logDir: e2e.tempDir, env: { PHOENIX_COLLECTOR_ENDPOINT: `${e2e.phoenix.url}/v1/traces` } }),
+    ]);
+    try {
+      // Rendered with what the server knows now: still checking, not a verdict it waited 3 s for.
+      const html = await (await fetch(stuck.url)).text();
+      expect(html).toContain('data-state="checking"');
+      await page.goto(stuck.url);
+      await expect(destination(page)).toHaveAttribute("data-state", "checking");
+      const answer = await sendAndWait(page, "Hello while the collector hangs");
+      await expect(answer.getByTestId("answer-text")).not.toBeEmpty();
+
+      await page.goto(otlpStyle.url);
+      await expectLive(page, e2e.phoenix.url);
+      await expect(destination(page)).toContainText(`Traces → Phoenix at ${new URL(e2e.phoenix.url).host}`);
+    } finally {
+      await Promise.all([stuck.stop(), otlpStyle.stop()]);
+      for (const socket of sockets) socket.destroy();
+      hanging.close();
     }
   });
 });

@@ -306,6 +306,43 @@ test.describe("conversations you come back to", () => {
       await page.reload();
       await expect(items(page)).toHaveCount(1);
       await expect(item(page, keep)).toBeVisible();
+
+      // The cookie is renewed (a new user): this browser can no longer prove `keep` is its own. The copy here
+      // can still be deleted, and the notice says its traces stay in Phoenix, where nobody may delete them now.
+      await context.addCookies([{ name: "chat_session", value: "garbage", url: app.url }]);
+      await page.reload();
+      await item(page, keep).getByTestId("delete-conversation").click();
+      await item(page, keep).getByTestId("confirm-delete").click();
+      await expect(item(page, keep)).toHaveCount(0);
+      await expect(page.getByTestId("conversations-notice")).toContainText("Its traces stay in Phoenix");
+      expect(rootInputs(await waitForSession(e2e.phoenix.url, keep, (s) => s.numTraces === 1))).toEqual(["Keep my traces"]);
+    } finally {
+      await context.close();
+      await app.stop();
+    }
+  });
+
+  test("when Phoenix cannot delete the traces, the conversation can still be deleted from this browser", async ({ browser, e2e }) => {
+    // Nothing listens at this collector: every trace delete fails (and the chat works all the same).
+    const app = await startApp({
+      name: "delete-traces-down",
+      logDir: e2e.tempDir,
+      env: { PHOENIX_COLLECTOR_ENDPOINT: "http://127.0.0.1:9", DELETE_TRACES_WITH_CONVERSATION: "true" },
+    });
+    const context = await browser.newContext({ baseURL: app.url });
+    try {
+      const page = await context.newPage();
+      await page.goto("/");
+      const doomed = await sessionIdOf(page);
+      await sendAndWait(page, "Delete me somehow");
+      await item(page, doomed).getByTestId("delete-conversation").click();
+      await item(page, doomed).getByTestId("confirm-delete").click();
+      await expect(item(page, doomed).getByRole("alert")).toContainText("could not be deleted from Phoenix");
+      await item(page, doomed).getByTestId("delete-locally").click();
+      await expect(item(page, doomed)).toHaveCount(0);
+      await expect(page.getByTestId("conversations-notice")).toContainText("Its traces are still in Phoenix");
+      await page.reload();
+      await expect(items(page)).toHaveCount(0);
     } finally {
       await context.close();
       await app.stop();

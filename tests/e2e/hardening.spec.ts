@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Page } from "@playwright/test";
+import { chromium, type Page } from "@playwright/test";
 import { BODY_TOO_LARGE_MESSAGE, MAX_ACTION_BODY_BYTES } from "../../lib/http/body-limit";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./support/chromium";
 import { freePort, startProcess, stopProcessGroup } from "./support/processes";
 import { answers, expect, sendAndWait, test } from "./support/fixtures";
 
@@ -107,30 +108,51 @@ test.describe("the session cookie", () => {
     // The page load re-sealed it (once); the turns found it valid.
     expect(counts.find((entry) => !entry.action && entry.url === `${baseURL}/`)?.cookies).toBe(1);
 
-    // An action that must write (the cookie expired between two clicks, so it mints one) writes it once,
-    // under the same Secure rule as the page.
+    // An action called without a cookie (a script that never loaded the page) mints nobody: no cookie, a typed refusal.
     const manifest = readManifest();
     const startNew = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === "startNewConversation")?.[0];
     expect(startNew, "the startNewConversation action").toBeDefined();
-    for (const [headers, secure] of [[{}, false], [{ "x-forwarded-proto": "https" }, true]] as const) {
-      const response = await rawRequest(baseURL, "POST", { "next-action": startNew!, "content-type": "text/plain;charset=UTF-8", origin: baseURL!, ...headers }, "[]");
-      expect(response.status).toBe(200);
-      const cookies = response.cookies.filter((cookie) => cookie.startsWith("chat_session="));
-      expect(cookies).toHaveLength(1);
-      expect(/;\s*Secure/i.test(cookies[0]!)).toBe(secure);
-    }
+    const response = await rawRequest(baseURL, "POST", { "next-action": startNew!, "content-type": "text/plain;charset=UTF-8", origin: baseURL! }, "[]");
+    expect(response.status).toBe(200);
+    expect(response.cookies.filter((cookie) => cookie.startsWith("chat_session="))).toEqual([]);
+    expect(response.text).toContain("unauthorized:no_cookie");
   });
 
-  test("the cookie is Secure behind a TLS proxy, and not on plain-http loopback", async ({ baseURL }) => {
+  test("the cookie is Secure exactly when the request came over TLS (X-Forwarded-Proto), on any host", async ({ baseURL }) => {
     const cookieOf = async (headers: Record<string, string>) => {
       const cookies = (await rawRequest(baseURL, "GET", headers)).cookies.filter((cookie) => cookie.startsWith("chat_session="));
       expect(cookies).toHaveLength(1);
       return cookies[0]!;
     };
     expect(await cookieOf({ host: url(baseURL).host })).not.toMatch(/;\s*Secure/i);
-    // A TLS proxy that passes the public Host but no X-Forwarded-Proto.
-    expect(await cookieOf({ host: "chat.example.com" })).toMatch(/;\s*Secure/i);
-    expect(await cookieOf({ host: url(baseURL).host, "x-forwarded-proto": "https" })).toMatch(/;\s*Secure/i);
+    // Plain http on a LAN address or an internal host name: a Secure cookie would be dropped by the browser.
+    expect(await cookieOf({ host: "192.168.1.20:3000" })).not.toMatch(/;\s*Secure/i);
+    expect(await cookieOf({ host: "chat.internal" })).not.toMatch(/;\s*Secure/i);
+    expect(await cookieOf({ host: "chat.example.com", "x-forwarded-proto": "https" })).toMatch(/;\s*Secure/i);
+  });
+
+  test("plain http on a host that is not loopback (a phone on the LAN): the cookie is kept and the chat works", async ({ baseURL }) => {
+    // lan.test resolves to the app's loopback address, but the browser sees (and treats) a non-loopback http origin.
+    const browser = await chromium.launch({
+      executablePath: chromiumExecutable(),
+      args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP lan.test 127.0.0.1"],
+    });
+    try {
+      const page = await browser.newPage({ baseURL: `http://lan.test:${url(baseURL).port}` });
+      const violations = await watchCspViolations(page);
+      await page.goto("/");
+      const user = await page.getByTestId("user-id").innerText();
+      await sendAndWait(page, "Hello from the phone");
+      await sendAndWait(page, "And again");
+      await expect(answers(page)).toHaveCount(2);
+      await expect(page.getByTestId("user-id")).toHaveText(user);
+      const [cookie] = await page.context().cookies();
+      expect(cookie).toMatchObject({ name: "chat_session", secure: false });
+      // No upgrade-insecure-requests either: the page's own scripts load over the http they came from.
+      expect(await violations()).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
 

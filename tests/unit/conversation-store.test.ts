@@ -1,9 +1,10 @@
 import type { UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
 import { memoryStorage } from "@/components/conversation-memory-storage";
-import { conversationKey, INDEX_KEY, titleOf, UNTITLED } from "@/components/conversation-records";
+import { conversationKey, INDEX_KEY, ratingKey, titleOf, UNTITLED } from "@/components/conversation-records";
 import {
   deleteConversation,
+  forgetOrphanRatings,
   listConversations,
   loadConversation,
   MAX_CONVERSATIONS,
@@ -194,6 +195,41 @@ describe("bounds", () => {
     expect(loadConversation(storage, A)).toBeNull();
     expect(saveConversation(storage, A, { token: "t", messages: chat("a") })).toEqual({ ok: false, reason: "unavailable", dropped: [] });
     expect(deleteConversation(storage, A)).toEqual({ ok: false, reason: "unavailable" });
+  });
+});
+
+describe("a conversation's rating goes with it", () => {
+  const rating = JSON.stringify({ vote: "negative", comment: "meh" });
+
+  it("is removed when the conversation is evicted to make room", () => {
+    const storage = memoryStorage();
+    const limits = { maxConversations: 2, maxChars: 1_000_000 };
+    saveConversation(storage, A, { token: "tA", messages: chat("Oldest") }, { now: 1, limits });
+    storage.setItem(ratingKey(A), rating);
+    saveConversation(storage, B, { token: "tB", messages: chat("Middle") }, { now: 2, limits });
+    storage.setItem(ratingKey(B), rating);
+    expect(saveConversation(storage, C, { token: "tC", messages: chat("Newest") }, { now: 3, limits })).toEqual({ ok: true, dropped: [A] });
+    expect(storage.getItem(ratingKey(A))).toBeNull();
+    expect(storage.getItem(ratingKey(B))).toBe(rating);
+  });
+
+  it("is removed when the conversation is deleted", () => {
+    const storage = memoryStorage();
+    saveConversation(storage, A, { token: "tA", messages: chat("Rated") });
+    storage.setItem(ratingKey(A), rating);
+    deleteConversation(storage, A);
+    expect(storage.getItem(ratingKey(A))).toBeNull();
+  });
+
+  it("ratings left behind without their conversation are forgotten once per page load; the others stay", () => {
+    const storage = memoryStorage();
+    saveConversation(storage, A, { token: "tA", messages: chat("Still here") });
+    storage.setItem(ratingKey(A), rating);
+    storage.setItem(ratingKey(B), rating);
+    storage.setItem(ratingKey(C), rating);
+    expect(forgetOrphanRatings(storage).sort()).toEqual([ratingKey(B), ratingKey(C)]);
+    expect(storage.getItem(ratingKey(A))).toBe(rating);
+    expect(storage.length).toBe(3);
   });
 });
 

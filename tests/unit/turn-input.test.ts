@@ -1,13 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { changeTier } from "@/app/actions/conversation";
-import { sendChatTurn, stopChatTurn } from "@/app/actions/chat-turn";
+import { stopChatTurn } from "@/app/actions/chat-turn";
+import { createDemoModel } from "@/lib/ai/demo-model";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
 import { checkMessage, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS } from "@/lib/chat/limits";
-import type { TurnRequest } from "@/lib/chat/turn-protocol";
+import { sendTurn, type TurnDeps } from "@/lib/chat/send-turn";
 import { parseTurnMessages } from "@/lib/chat/turn-request";
+import { createMemoryTurnLimiter } from "@/lib/limits/memory-turn-limiter";
+import { mintSession } from "@/lib/session/chat-session";
 
-// These calls are rejected before the action reads the cookie, so no request scope is needed.
-const call = (request: unknown) => sendChatTurn(request as TurnRequest);
+// The turn pipeline with a valid visitor: each of these is refused at the boundary, before the token is opened.
+const limits = { perTier: { free: { turns: 20, windowSeconds: 60 }, pro: { turns: 20, windowSeconds: 60 } }, maxConcurrent: 2 };
+const deps: TurnDeps = {
+  visitor: async () => ({ ok: true, session: mintSession("eu"), save: async () => undefined }),
+  config: { sessionSecrets: ["t".repeat(40)], limits: { ...limits, redisUrl: undefined, redisTimeoutMs: 250 }, flushEachTurn: false, secrets: [] },
+  limiter: createMemoryTurnLimiter(limits),
+  model: createDemoModel({ delayMs: 0 }),
+  afterResponse: () => undefined,
+  flushTraces: async () => undefined,
+};
+const call = (request: unknown) => sendTurn(request, deps);
 const user = (text: string, id = crypto.randomUUID()): ChatUIMessage => ({ id, role: "user", parts: [{ type: "text", text }] });
 const answer = (text: string): ChatUIMessage => ({ id: crypto.randomUUID(), role: "assistant", parts: [{ type: "step-start" }, { type: "text", text }] });
 
@@ -22,7 +34,7 @@ describe("message limits (shared by browser and server)", () => {
   });
 });
 
-describe("sendChatTurn validates its UIMessages first", () => {
+describe("a turn validates its UIMessages first", () => {
   it("rejects an empty message with its own code", async () => {
     const result = await call({ conversationToken: "t", messages: [user("   ")] });
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: "bad_request:empty_message", retryable: false }) });
