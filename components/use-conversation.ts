@@ -115,6 +115,9 @@ export function useConversation(options: {
         const next = await onMoveToNewSession.current();
         if (!next) return;
         handle.current = next;
+        // The earlier answers' receipts name the old session, which this user can no longer prove is
+        // theirs: without them no thumbs show that could only ever answer `forbidden:feedback`.
+        setMessages.current((all) => all.map(withoutReceipt));
       }
       await regenerate({ messageId });
     },
@@ -136,6 +139,12 @@ export function useConversation(options: {
   }, []);
 
   return { messages: chat.messages, busy, waiting: chat.status === "submitted", send, retry, stop: stopTurn, vote, refusal };
+}
+
+function withoutReceipt(message: ChatUIMessage): ChatUIMessage {
+  if (!message.metadata?.receipt) return message;
+  const { receipt: _dropped, ...metadata } = message.metadata;
+  return { ...message, metadata };
 }
 
 function sameIds(a: readonly ChatUIMessage[], b: readonly ChatUIMessage[]): boolean {

@@ -83,15 +83,14 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   /**
    * A conversation whose token the server refuses (the cookie expired and the user is
    * new, or the secret that sealed it was retired) goes on in a new Phoenix session,
-   * when the user asks: same messages, same view, a new token. The earlier answers'
-   * receipts name the old session, which this user can no longer prove is theirs: they
-   * are dropped, so no thumbs show that could only ever answer `forbidden:feedback`.
+   * when the user asks: same messages, same view, a new token (use-conversation.ts drops
+   * the earlier answers' receipts).
    */
   const moveToNewSession = useCallback(async (): Promise<ConversationHandle | null> => {
     const result = await mintConversation();
     if (!result.ok || !current) return null;
     store?.remove(current.sessionId);
-    show({ ...result.conversation, messages: current.messages.map(withoutReceipt) }, current.viewId);
+    show({ ...result.conversation, messages: current.messages }, current.viewId);
     return result.conversation;
   }, [current, show, store]);
 
@@ -186,12 +185,6 @@ export type DeleteError = { sessionId: string; message: string };
 const TRACES_NOT_YOURS =
   "Deleted from this browser. Its traces stay in Phoenix: this browser can no longer prove the conversation is yours (your session was renewed, or the server's secret changed).";
 const TRACES_KEPT = "Deleted from this browser only. Its traces are still in Phoenix.";
-
-function withoutReceipt(message: ChatUIMessage): ChatUIMessage {
-  if (!message.metadata?.receipt) return message;
-  const { receipt: _dropped, ...metadata } = message.metadata;
-  return { ...message, metadata };
-}
 
 const idsOf = (messages: readonly ChatUIMessage[]): ReadonlySet<string> => new Set(messages.map((message) => message.id));
 
