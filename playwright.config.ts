@@ -1,13 +1,22 @@
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumExecutable } from "./tests/e2e/support/chromium";
 
+/**
+ * One production app and one real Phoenix (global setup) serve every test. Each test
+ * is its own user (a fresh browser context), so tests run two at a time: most of a
+ * test's time is spent waiting (answers streaming, Phoenix ingesting), not computing.
+ * The few tests that disturb what every other test shares (stopping Phoenix, reading
+ * the shared app's log line by line) are tagged `@exclusive` and run afterwards, alone.
+ */
+const EXCLUSIVE = /@exclusive/;
+
 export default defineConfig({
   testDir: "tests/e2e",
   globalSetup: "./tests/e2e/global-setup.ts",
-  // One app and one Phoenix serve every test; two cores do not gain from parallel browsers.
-  workers: 1,
-  fullyParallel: false,
+  workers: 2,
+  fullyParallel: true,
   forbidOnly: true,
+  // A test that needs a retry is a broken test (CI shares its two cores with whatever else runs).
   retries: 0,
   timeout: 90_000,
   expect: { timeout: 15_000 },
@@ -19,4 +28,8 @@ export default defineConfig({
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
   },
+  projects: [
+    { name: "shared", grepInvert: EXCLUSIVE },
+    { name: "exclusive", grep: EXCLUSIVE, dependencies: ["shared"], workers: 1 },
+  ],
 });

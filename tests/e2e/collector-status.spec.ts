@@ -31,7 +31,8 @@ async function expectUnreachable(page: Page) {
 }
 
 test.describe("where the traces go", () => {
-  test("live with Phoenix running, unreachable once it stops (links explain how to start it), live again when it is back", async ({
+  // @exclusive: stops the Phoenix every other test writes to.
+  test("live with Phoenix running, unreachable once it stops (links explain how to start it), live again when it is back", { tag: "@exclusive" }, async ({
     page,
     e2e,
   }) => {

@@ -9,6 +9,8 @@ import { answers, expect, messageBox } from "./support/fixtures";
  * page would render and never hydrate: nothing could be sent.
  */
 test.describe("npm run dev", () => {
+  // One dev server (beforeAll) for the whole group: its tests run in order, in one worker.
+  test.describe.configure({ mode: "default" });
   // One dev server for this file, stopped when it ends (not kept through the other specs).
   let dev: DevServer;
   test.beforeAll(async () => {

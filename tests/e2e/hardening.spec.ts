@@ -157,7 +157,8 @@ test.describe("the session cookie", () => {
 });
 
 test.describe("junk requests", () => {
-  test("get a 4xx before Next decodes them, and at most one log line each", async ({ e2e, baseURL, request }) => {
+  // @exclusive: counts lines of the shared app's log, which other tests would write to meanwhile.
+  test("get a 4xx before Next decodes them, and at most one log line each", { tag: "@exclusive" }, async ({ e2e, baseURL, request }) => {
     // Any of this build's actions will do; the junk is in everything else.
     const actionId = Object.keys(readManifest().node)[0]!;
     const action = (headers: Record<string, string> = {}) => ({

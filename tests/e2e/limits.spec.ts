@@ -24,6 +24,8 @@ const UNREACHABLE = /\[limits\] Redis unreachable/g;
 const RECOVERED = /\[limits\] Redis answers again/g;
 
 test.describe("turn limits across two instances sharing one Redis", () => {
+  // One deployment (beforeAll) for the whole group: its tests run in order, in one worker.
+  test.describe.configure({ mode: "default" });
   let deployment: AppsSharingRedis;
 
   test.beforeAll(async () => {

@@ -227,7 +227,8 @@ test.describe("what Phoenix's Sessions view shows", () => {
     expect(traceHref).toMatch(new RegExp(`^${e2e.phoenix.url}/redirects/traces/[0-9a-f]{32}$`));
   });
 
-  test("Phoenix stopped mid-conversation: the chat keeps working, and turns arrive again once it is back", async ({
+  // @exclusive: stops the Phoenix every other test writes to.
+  test("Phoenix stopped mid-conversation: the chat keeps working, and turns arrive again once it is back", { tag: "@exclusive" }, async ({
     page,
     e2e,
   }) => {
