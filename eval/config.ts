@@ -16,14 +16,17 @@ export class EvalConfigError extends Error {
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
 
+// Stricter than a bare z.url(): `localhost:6006` parses as a URL whose scheme is "localhost:".
+const HTTP = /^https?$/;
+
 const EvalEnvSchema = z.object({
   PHOENIX_COLLECTOR_ENDPOINT: optional(
-    z.url({ message: "PHOENIX_COLLECTOR_ENDPOINT must be a URL, e.g. http://localhost:6006" }),
+    z.url({ protocol: HTTP, message: "PHOENIX_COLLECTOR_ENDPOINT must be an http(s) URL, e.g. http://localhost:6006" }),
   ).default("http://localhost:6006"),
   PHOENIX_PROJECT_NAME: optional(z.string().trim().max(200)).default("phoenix-session-chat"),
   PHOENIX_API_KEY: optional(z.string().trim()),
   OPENAI_API_KEY: optional(z.string().trim()),
-  OPENAI_BASE_URL: optional(z.url({ message: "OPENAI_BASE_URL must be a URL, e.g. https://api.openai.com/v1" })),
+  OPENAI_BASE_URL: optional(z.url({ protocol: HTTP, message: "OPENAI_BASE_URL must be an http(s) URL, e.g. https://api.openai.com/v1" })),
   OPENAI_MODEL: optional(z.string().trim()),
   /** The judge's model; the chat's (OPENAI_MODEL) unless set. */
   EVAL_MODEL: optional(z.string().trim()),
