@@ -26,7 +26,7 @@ export function toAnnotation(
     annotator_kind: evaluator.annotatorKind,
     result: { label: verdict.label, score: verdict.score, explanation: verdict.explanation },
     identifier: evaluatorIdentifier(evaluator.name),
-    // What was judged: a later turn makes the verdict stale, and this says so.
-    metadata: { turns: session.turns.length, last_turn_at: session.turns.at(-1)?.startTime ?? null, ...extraMetadata },
+    // How many turns were judged: a session with more turns now has a stale verdict.
+    metadata: { turns: session.turns.length, ...extraMetadata },
   };
 }

@@ -13,8 +13,7 @@ import { existsSync } from "node:fs";
 import { EvalConfigError, parseEvalConfig, USAGE, type EvalConfig } from "./config";
 import { evaluateSessions } from "./evaluate-sessions";
 import { CODE_EVALUATORS, type Evaluator } from "./evaluators";
-import { createJudgeTracing, type JudgeTracing } from "./judge-tracing";
-import { createGoalJudge, judgeModel } from "./llm-judge";
+import type { JudgeTracing } from "./judge-tracing";
 import { createPhoenixApi } from "./phoenix-api";
 import { checkProject, EvalFatalError, selectSessions } from "./read-sessions";
 import { formatSummary, formatVerdicts, progressBar } from "./report";
@@ -24,6 +23,9 @@ const say = (line: string) => console.log(`[eval] ${line}`);
 /** The same files `next dev` reads, so the eval sees the app's settings; the shell's variables win. */
 function loadEnvFiles() {
   for (const file of [".env.local", ".env"]) if (existsSync(file)) process.loadEnvFile(file);
+  // Empty means unset, here as in the app. But @ai-sdk/openai builds a default provider from
+  // OPENAI_BASE_URL as it is imported, and an empty one throws ("baseURL must be a non-empty string").
+  for (const name of ["OPENAI_BASE_URL", "OPENAI_API_KEY"]) if (process.env[name]?.trim() === "") delete process.env[name];
 }
 
 function describeSelection({ select }: EvalConfig): string {
@@ -51,6 +53,8 @@ async function main(): Promise<number> {
   const evaluators: Evaluator[] = [...CODE_EVALUATORS];
   let tracing: JudgeTracing | undefined;
   if (config.judge) {
+    // Loaded only when there is a judge: a run without one needs no AI SDK.
+    const [{ createJudgeTracing }, { createGoalJudge, judgeModel }] = await Promise.all([import("./judge-tracing"), import("./llm-judge")]);
     tracing = createJudgeTracing({
       baseUrl: config.phoenix.baseUrl,
       apiKey: config.phoenix.apiKey,
@@ -75,8 +79,8 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof EvalConfigError || error instanceof EvalFatalError) {
-      console.error(`[eval] ${error.message}`);
-      console.error("[eval] Nothing was written.");
+      // One message: what is wrong, what to do, and that nothing was written.
+      console.error(`[eval] ${error.message}\n[eval] Nothing was written.`);
     } else {
       console.error("[eval] Unexpected failure:", error);
     }

@@ -69,7 +69,7 @@ describe("evaluateSessions", () => {
       annotator_kind: "CODE",
       result: { label: "single_turn", score: 1, explanation: "1 turn: 1 answered." },
       identifier: "eval:turn_count",
-      metadata: { turns: 1, last_turn_at: "2026-07-01T10:00:00+00:00" },
+      metadata: { turns: 1 },
     });
     expect(summary).toMatchObject({ selected: 2, evaluated: 2, failures: [], stoppedEarly: null });
     expect(summary.evaluators.get("turn_count")!.labels).toEqual(new Map([["single_turn", 2]]));
