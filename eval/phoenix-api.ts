@@ -1,4 +1,21 @@
 import { z } from "zod";
+import {
+  SessionAnnotationsPage,
+  SessionsPage,
+  SpansPage,
+  TraceAnnotationsPage,
+  Written,
+  type PhoenixSessionRow,
+  type SessionAnnotationData,
+} from "./phoenix-schemas";
+
+export type {
+  PhoenixSessionAnnotation,
+  PhoenixSessionRow,
+  PhoenixSpan,
+  PhoenixTraceAnnotation,
+  SessionAnnotationData,
+} from "./phoenix-schemas";
 
 /**
  * The Phoenix REST routes the evaluation reads and writes, over plain `fetch`, each
@@ -21,59 +38,6 @@ export class PhoenixError extends Error {
     super(message);
   }
 }
-
-const SessionTrace = z.object({ trace_id: z.string(), start_time: z.string() });
-const SessionRow = z.object({
-  session_id: z.string(),
-  start_time: z.string(),
-  end_time: z.string(),
-  traces: z.array(SessionTrace),
-});
-const SessionsPage = z.object({ data: z.array(SessionRow), next_cursor: z.string().nullish() });
-
-const SpanRow = z.object({
-  name: z.string(),
-  context: z.object({ trace_id: z.string(), span_id: z.string() }),
-  parent_id: z.string().nullish(),
-  start_time: z.string(),
-  status_code: z.string(),
-  status_message: z.string().nullish(),
-  // Flattened, dotted keys: `input.value`, `metadata.tier`.
-  attributes: z.record(z.string(), z.unknown()).nullish(),
-});
-const SpansPage = z.object({ data: z.array(SpanRow), next_cursor: z.string().nullish() });
-
-const Result = z.object({ label: z.string().nullish(), score: z.number().nullish(), explanation: z.string().nullish() });
-const AnnotationRow = z.object({
-  name: z.string(),
-  annotator_kind: z.string(),
-  identifier: z.string().nullish(),
-  result: Result.nullish(),
-});
-const TraceAnnotationsPage = z.object({
-  data: z.array(AnnotationRow.extend({ trace_id: z.string() })),
-  next_cursor: z.string().nullish(),
-});
-const SessionAnnotationsPage = z.object({
-  data: z.array(AnnotationRow.extend({ session_id: z.string() })),
-  next_cursor: z.string().nullish(),
-});
-const Written = z.object({ data: z.array(z.object({ id: z.string() })) });
-
-export type PhoenixSessionRow = z.infer<typeof SessionRow>;
-export type PhoenixSpan = z.infer<typeof SpanRow>;
-export type PhoenixTraceAnnotation = z.infer<typeof TraceAnnotationsPage>["data"][number];
-export type PhoenixSessionAnnotation = z.infer<typeof SessionAnnotationsPage>["data"][number];
-
-/** `SessionAnnotationData` in Phoenix's schema. */
-export type SessionAnnotationData = {
-  session_id: string;
-  name: string;
-  annotator_kind: "CODE" | "LLM" | "HUMAN";
-  result: { label: string | null; score: number | null; explanation: string | null };
-  identifier: string;
-  metadata: Record<string, unknown>;
-};
 
 type Query = Record<string, string | number | string[] | undefined>;
 
@@ -130,7 +94,7 @@ export function createPhoenixApi(options: { baseUrl: string; apiKey?: string; ti
     return parsed.data;
   }
 
-  /** Follows `next_cursor` until there is none, or `max` rows are read. */
+  /** Follows `next_cursor` until there is none (or the caller stops reading). */
   async function* pages<Row>(
     fetchPage: (cursor: string | undefined) => Promise<{ data: Row[]; next_cursor?: string | null }>,
   ): AsyncGenerator<Row> {
@@ -164,9 +128,9 @@ export function createPhoenixApi(options: { baseUrl: string; apiKey?: string; ti
      * GET /v1/projects/{name}/sessions, newest first (by when Phoenix first saw them),
      * with a session filter expression (`end_time >= '...'`, `session_id == "..."`).
      */
-    async *listSessions(projectName: string, filter: string | undefined): AsyncGenerator<PhoenixSessionRow> {
+    async *listSessions(projectName: string, filter: string | undefined, pageSize = 100): AsyncGenerator<PhoenixSessionRow> {
       yield* pages((cursor) =>
-        request(SessionsPage, "GET", `${project(projectName)}/sessions`, { order: "desc", limit: 100, cursor, filter }),
+        request(SessionsPage, "GET", `${project(projectName)}/sessions`, { order: "desc", limit: pageSize, cursor, filter }),
       );
     },
 

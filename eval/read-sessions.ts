@@ -56,7 +56,8 @@ export async function selectSessions(api: PhoenixApi, projectName: string, selec
 
   const selected: PhoenixSessionRow[] = [];
   try {
-    for await (const session of api.listSessions(projectName, filter)) {
+    // Each row lists the session's traces: ask for no more than --limit needs.
+    for await (const session of api.listSessions(projectName, filter, Math.min(selection.limit ?? 100, 100))) {
       selected.push(session);
       if (selection.limit && selected.length >= selection.limit) break;
     }

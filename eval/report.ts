@@ -12,7 +12,8 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): Progre
     {
       stream,
       format: "[eval] {bar} {value}/{total} sessions | {duration_formatted}",
-      hideCursor: true,
+      // A hidden cursor stays hidden if the run is killed mid-way.
+      hideCursor: false,
       clearOnComplete: true,
       // In CI (no TTY) a plain line now and then instead of nothing at all.
       noTTYOutput: true,

@@ -219,7 +219,8 @@ test("the LLM judge (a local OpenAI-compatible server) writes goal_met; its call
     await page.setViewportSize({ width: 1680, height: 1050 });
     await page.goto(`${e2e.phoenix.url}/redirects/sessions/${sessions.votedDown}`);
     await page.waitForURL(/\/projects\/[^/]+\/sessions\/[^/]+/, { timeout: 30_000 });
-    await page.getByRole("tab", { name: /Annotations/ }).click();
+    // Phoenix's UI loads slowly on a busy machine the first time.
+    await page.getByRole("tab", { name: /Annotations/ }).click({ timeout: 30_000 });
     for (const name of [...CODE_NAMES, "goal_met"]) await expect(page.getByRole("cell", { name, exact: true })).toBeVisible();
     await expect(page.getByText("partially_met", { exact: true })).toBeVisible();
     await expect(page.getByText(`1 of 1 vote thumbs down: 1 answer down (turn 1 "${COMMENT}").`)).toBeVisible();

@@ -3,7 +3,7 @@ import { createJudgeTracing } from "@/eval/judge-tracing";
 import { createGoalJudge, judgeModel, transcript } from "@/eval/llm-judge";
 import { startFakeOpenAIJudge, type FakeOpenAIJudge } from "../support/fake-openai-judge";
 import { startFakeOtlpCollector, type FakeOtlpCollector } from "../support/fake-otlp-collector";
-import { REFUSAL, sessionOf } from "../unit/support/eval-sessions";
+import { REFUSAL, sessionOf } from "../support/eval-sessions";
 
 /**
  * The LLM judge over HTTP: a local OpenAI-compatible server (Chat Completions, as

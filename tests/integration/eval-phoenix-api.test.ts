@@ -69,6 +69,7 @@ describe("requests", () => {
     const rows = await selectSessions(api, "chat", { since, limit: 3, sessionId: 'it\'s "odd"' });
     expect(rows.map((r) => r.session_id)).toEqual(["a", "b", "c"]);
     expect(seen[0]!.query.get("order")).toBe("desc");
+    expect(seen[0]!.query.get("limit")).toBe("3");
     expect(seen[0]!.query.get("filter")).toBe(`session_id == "it's \\"odd\\"" and end_time >= '2026-07-01T00:00:00.000Z'`);
     expect(seen[0]!.authorization).toBeUndefined();
   });

@@ -6,7 +6,7 @@ import { refusedTurns } from "@/eval/evaluators/refused-turns";
 import { repeatedQuestion, sameQuestion } from "@/eval/evaluators/repeated-question";
 import { stoppedTurns } from "@/eval/evaluators/stopped-turns";
 import { turnCount } from "@/eval/evaluators/turn-count";
-import { REFUSAL, sessionOf } from "./support/eval-sessions";
+import { REFUSAL, sessionOf } from "../support/eval-sessions";
 
 /** Each code evaluator: a session in, label / score / explanation out. */
 
