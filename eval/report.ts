@@ -47,8 +47,14 @@ export function formatSummary(summary: RunSummary, notes: { judgeSkipped: string
     lines.push("", `Stopped early: ${summary.stoppedEarly}`, `${left} sessions were not evaluated; the ${summary.evaluated} before were written.`);
   }
   if (summary.failures.length) {
+    // A wrong judge key fails every session the same way: one line per problem, not per session.
+    const byProblem = new Map<string, string[]>();
+    for (const { sessionId, problem } of summary.failures) byProblem.set(problem, [...(byProblem.get(problem) ?? []), sessionId]);
     lines.push("", `Failures (${summary.failures.length}):`);
-    for (const { sessionId, problem } of summary.failures) lines.push(`  session ${sessionId}: ${problem}`);
+    for (const [problem, ids] of byProblem) {
+      const which = ids.length === 1 ? `session ${ids[0]}` : `${ids.length} sessions (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", ..." : ""})`;
+      lines.push(`  ${which}: ${problem}`);
+    }
   }
   return lines.join("\n");
 }

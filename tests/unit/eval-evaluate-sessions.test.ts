@@ -84,6 +84,16 @@ describe("evaluateSessions", () => {
     expect(formatSummary(summary, { judgeSkipped: null, judgeExportProblem: null })).toContain("session a: always_fails failed: model said no");
   });
 
+  it("the same problem on many sessions is one line in the summary, naming a few of them", async () => {
+    const { api } = fakeApi();
+    const sessions = ["a", "b", "c", "d", "e"].map(row);
+    const summary = await evaluateSessions({ api, projectName: "chat", sessions, evaluators: [failing], concurrency: 1 });
+    expect(summary.failures).toHaveLength(5);
+    const text = formatSummary(summary, { judgeSkipped: null, judgeExportProblem: null });
+    expect(text).toContain("Failures (5):\n  5 sessions (a, b, c, ...): always_fails failed: model said no");
+    expect(text.match(/model said no/g)).toHaveLength(1);
+  });
+
   it("a write Phoenix refuses is listed with its reason, and counted as failed, not as labels", async () => {
     const { api } = fakeApi({ writeFails: (id) => (id === "b" ? new PhoenixError("rejected", "POST /v1/session_annotations -> 422: bad", 422) : null) });
     const summary = await evaluateSessions({ api, projectName: "chat", sessions: [row("a"), row("b")], evaluators: CODE_EVALUATORS });
