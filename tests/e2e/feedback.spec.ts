@@ -290,7 +290,8 @@ test.describe("feedback on answers and conversations, in Phoenix", () => {
       const buttons = thumbs(answers(page).first(), "feedback");
       await buttons.up.click();
       await expect(buttons.error).toBeVisible();
-      await expect(buttons.error).toHaveAttribute("role", "alert");
+      // Said to a screen reader as a status message, like "saved" (the thumbs' status region).
+      await expect(answers(page).first().getByRole("group", { name: "Rate this answer" }).getByRole("status")).toContainText("not saved");
       await expect(buttons.error).toHaveAttribute("data-code", "unavailable:feedback");
       await expect(buttons.error).toContainText("not saved");
       await expectPressed(buttons, null);
