@@ -76,7 +76,7 @@ for (const reducedMotion of ["no-preference", "reduce"] as const) {
     const turn = await holdNextTurn(page);
     await messageBox(page).fill("Hello!");
     await messageBox(page).press("Enter");
-    await expect(page.getByText("Thinking…")).toBeAttached();
+    await expect(page.locator(".thinking")).toBeVisible();
     if (reducedMotion === "reduce") expect(await running(page)).toEqual([]);
     else expect(await running(page)).toContain("blink");
     turn.release();
