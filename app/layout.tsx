@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
+import "./chat-layout.css";
 import "./conversations.css";
 import "./feedback.css";
 

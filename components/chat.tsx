@@ -28,13 +28,17 @@ type Props = {
 
 /**
  * The page's client side: this browser's conversations (list), the one this tab
- * shows, and who you are (session panel: tier, region).
+ * shows, and who you are (session panel: tier, region). Where each part sits on
+ * each screen size: app/chat-layout.css.
  */
 export function Chat(props: Props) {
   const { identity: initialIdentity, newConversation, demoModel, feedbackEnabled, deleteTraces, canChangeTier } = props;
   const [identity, setIdentity] = useState(initialIdentity);
   const [sessionError, setSessionError] = useState<ChatErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
+  // A conversation opened or started from the list takes focus into its message box; one that replaces a
+  // deleted conversation does not, so focus stays where the list put it (the next conversation).
+  const [focusComposer, setFocusComposer] = useState(true);
   const conversations = useConversations(newConversation, { deleteTraces });
   const current = conversations.current;
 
@@ -46,18 +50,36 @@ export function Chat(props: Props) {
   }, []);
 
   return (
-    <div className="chat-layout has-conversations">
+    <div className="chat-layout">
+      <a className="skip-link" href="#message">
+        Skip to the message box
+      </a>
       <header className="chat-header">
         <h1>Phoenix Session Chat</h1>
       </header>
       <ConversationList
         conversations={conversations.conversations}
         currentId={current?.sessionId ?? null}
-        onOpen={conversations.open}
-        onNew={() => void conversations.startNew()}
-        onDelete={(id) => void conversations.remove(id)}
-        onRetryDelete={(id) => void conversations.remove(id)}
-        onDeleteLocally={conversations.removeLocally}
+        onOpen={(id) => {
+          setFocusComposer(true);
+          conversations.open(id);
+        }}
+        onNew={() => {
+          setFocusComposer(true);
+          void conversations.startNew();
+        }}
+        onDelete={(id) => {
+          setFocusComposer(false);
+          void conversations.remove(id);
+        }}
+        onRetryDelete={(id) => {
+          setFocusComposer(false);
+          void conversations.remove(id);
+        }}
+        onDeleteLocally={(id) => {
+          setFocusComposer(false);
+          conversations.removeLocally(id);
+        }}
         notice={conversations.notice}
         onDismissNotice={conversations.dismissNotice}
         deleteError={conversations.deleteError}
@@ -71,7 +93,6 @@ export function Chat(props: Props) {
         canChangeTier={canChangeTier}
         onTierChange={(tier) => void setTier(tier)}
       />
-      {current && feedbackEnabled && <ConversationRatingPanel key={current.sessionId} conversation={current} />}
       {current && (
         <ConversationView
           key={current.viewId}
@@ -83,6 +104,8 @@ export function Chat(props: Props) {
           onBusyChange={setBusy}
           demoModel={demoModel}
           feedbackEnabled={feedbackEnabled}
+          focusComposer={focusComposer}
+          rating={feedbackEnabled ? <ConversationRatingPanel key={current.sessionId} conversation={current} /> : null}
         />
       )}
     </div>

@@ -66,7 +66,8 @@ export function TraceDestination() {
     );
   }
   return (
-    <div className={styles.destination} data-testid="trace-destination" data-state={status.state}>
+    // A status region: when Phoenix stops or comes back, a screen reader hears the new line (WCAG 4.1.3).
+    <div className={styles.destination} role="status" data-testid="trace-destination" data-state={status.state}>
       Traces → Phoenix at <code>{status.collector}</code>
       <span className={`${styles.state} ${styles[status.state]}`}>{status.state}</span>
       {status.state === "unreachable" && (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from "react";
 import { checkMessage, MAX_MESSAGE_CHARS } from "@/lib/chat/limits";
 
 type Props = {
@@ -9,6 +9,9 @@ type Props = {
   onStop: () => void;
   draft: string;
   onDraftChange: (text: string) => void;
+  /** The message box, for the view to focus (after an example prompt is picked). */
+  inputRef: RefObject<HTMLTextAreaElement | null>;
+  autoFocus: boolean;
 };
 
 const HINTS = {
@@ -16,9 +19,18 @@ const HINTS = {
   too_long: `That's over ${MAX_MESSAGE_CHARS.toLocaleString("en-US")} characters. Shorten it to send.`,
 } as const;
 
-export function Composer({ isStreaming, onSend, onStop, draft, onDraftChange }: Props) {
+export function Composer({ isStreaming, onSend, onStop, draft, onDraftChange, inputRef, autoFocus }: Props) {
   const [hint, setHint] = useState<string | null>(null);
   const tooLong = draft.length > MAX_MESSAGE_CHARS;
+  const problem = hint ?? (tooLong ? HINTS.too_long : null);
+  const stopHadFocus = useRef(false);
+
+  useEffect(() => {
+    // Stop leaves with the answer: a keyboard user who was on it continues in the box, not on <body>.
+    if (isStreaming || !stopHadFocus.current) return;
+    stopHadFocus.current = false;
+    if (document.activeElement === null || document.activeElement === document.body) inputRef.current?.focus();
+  }, [isStreaming, inputRef]);
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
@@ -28,6 +40,8 @@ export function Composer({ isStreaming, onSend, onStop, draft, onDraftChange }: 
     setHint(null);
     onSend(draft);
     onDraftChange("");
+    // Sent with the button (disabled while the answer streams): focus stays in the box, ready for the next one.
+    inputRef.current?.focus();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -41,6 +55,7 @@ export function Composer({ isStreaming, onSend, onStop, draft, onDraftChange }: 
         Message
       </label>
       <textarea
+        ref={inputRef}
         id="message"
         name="message"
         rows={2}
@@ -53,14 +68,25 @@ export function Composer({ isStreaming, onSend, onStop, draft, onDraftChange }: 
         onKeyDown={onKeyDown}
         aria-invalid={tooLong || undefined}
         aria-describedby="composer-hint"
-        autoFocus
+        autoFocus={autoFocus}
       />
       <div className="composer-row">
-        <p id="composer-hint" className={tooLong || hint ? "hint hint-error" : "hint"} aria-live="polite" data-testid="composer-hint">
-          {hint ?? (tooLong ? HINTS.too_long : `${draft.length.toLocaleString("en-US")} / ${MAX_MESSAGE_CHARS.toLocaleString("en-US")}`)}
+        {/* The counter changes with every key: not a live region. Only a problem is announced, once. */}
+        <p id="composer-hint" className={problem ? "hint hint-error" : "hint"} data-testid="composer-hint">
+          {problem ?? `${draft.length.toLocaleString("en-US")} / ${MAX_MESSAGE_CHARS.toLocaleString("en-US")}`}
         </p>
+        <span className="visually-hidden" role="status">
+          {problem}
+        </span>
         {isStreaming && (
-          <button type="button" className="button-stop" onClick={onStop}>
+          <button
+            type="button"
+            className="button-stop"
+            onClick={onStop}
+            onFocus={() => (stopHadFocus.current = true)}
+            // A move to another element; a blur as the button leaves the page has no relatedTarget.
+            onBlur={(event) => (stopHadFocus.current = event.relatedTarget === null)}
+          >
             Stop
           </button>
         )}

@@ -37,6 +37,7 @@ export function ConversationList(props: Props) {
   const panelId = useId();
   const toggle = useRef<HTMLButtonElement>(null);
   const newButton = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLElement>(null);
   const now = useNow();
   // The store lists newest first already; sorting again keeps the promise whoever passes the list.
   const sorted = useMemo(
@@ -57,8 +58,18 @@ export function ConversationList(props: Props) {
     if (event.key === "Escape" && open && !event.defaultPrevented) close();
   };
   const act = (action: () => void) => {
+    // On a phone the drawer closes: focus leaves it for its toggle (the opened conversation may then take it).
+    if (open) toggle.current?.focus();
     setOpen(false);
     action();
+  };
+  /** The deleted item is about to go: focus moves to the conversation after it (or before it), else to New conversation. */
+  const focusAfterDelete = (sessionId: string) => {
+    const index = sorted.findIndex((c) => c.sessionId === sessionId);
+    const neighbour = sorted[index + 1] ?? sorted[index - 1];
+    const row = neighbour && panel.current?.querySelector(`[data-session-id="${neighbour.sessionId}"]`);
+    const candidates = [row?.querySelector<HTMLButtonElement>(".conversation-open"), row?.querySelector<HTMLButtonElement>(".conversation-delete"), newButton.current];
+    candidates.find((button) => button && !button.disabled)?.focus();
   };
 
   return (
@@ -76,6 +87,7 @@ export function ConversationList(props: Props) {
       </button>
       {open && <div className="conversations-backdrop" onClick={close} aria-hidden="true" />}
       <nav
+        ref={panel}
         id={panelId}
         className="conversations"
         data-open={open}
@@ -98,16 +110,19 @@ export function ConversationList(props: Props) {
             ×
           </button>
         </div>
-        {notice && (
-          <p className="conversations-notice" role="status" data-testid="conversations-notice">
-            <span>{notice}</span>
-            {onDismissNotice && (
-              <button type="button" onClick={onDismissNotice} aria-label="Dismiss notice">
-                ×
-              </button>
-            )}
-          </p>
-        )}
+        {/* Always on the page, so a notice that appears in it is read (a region added with its text often is not). */}
+        <div role="status">
+          {notice && (
+            <p className="conversations-notice" data-testid="conversations-notice">
+              <span>{notice}</span>
+              {onDismissNotice && (
+                <button type="button" onClick={onDismissNotice} aria-label="Dismiss notice">
+                  ×
+                </button>
+              )}
+            </p>
+          )}
+        </div>
         {conversations.length === 0 ? (
           <p className="conversations-empty">No saved conversations yet. Your first message starts one.</p>
         ) : (
@@ -123,9 +138,8 @@ export function ConversationList(props: Props) {
                 error={props.deleteError?.sessionId === conversation.sessionId ? props.deleteError.message : null}
                 onOpen={() => act(() => props.onOpen(conversation.sessionId))}
                 onDelete={() => {
+                  focusAfterDelete(conversation.sessionId);
                   props.onDelete(conversation.sessionId);
-                  // The item is about to go: keep focus in the list rather than on <body>.
-                  newButton.current?.focus();
                 }}
                 onRetryDelete={props.onRetryDelete && (() => props.onRetryDelete?.(conversation.sessionId))}
                 onDeleteLocally={props.onDeleteLocally && (() => props.onDeleteLocally?.(conversation.sessionId))}

@@ -1,11 +1,12 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
 import { Composer } from "./composer";
 import { EmptyState } from "./empty-state";
 import { MessageList } from "./message-list";
+import { TurnAnnouncer, useTurnAnnouncement } from "./turn-announcer";
 import { useConversation } from "./use-conversation";
 
 type Props = {
@@ -18,6 +19,10 @@ type Props = {
   onBusyChange: (busy: boolean) => void;
   demoModel: boolean;
   feedbackEnabled: boolean;
+  /** The message box takes focus when this view mounts (page load, a conversation opened or started). */
+  focusComposer: boolean;
+  /** The conversation's rating, shown under its last answer once there is one. */
+  rating: ReactNode;
 };
 
 /** The messages and the composer of the conversation this tab shows. Mounted once per conversation. */
@@ -32,7 +37,9 @@ export function ConversationView(props: Props) {
   const [draft, setDraft] = useState("");
   const endOfMessages = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const messageBox = useRef<HTMLTextAreaElement>(null);
   const { onBusyChange } = props;
+  const announcement = useTurnAnnouncement(chat.messages, chat.busy, chat.refusal);
 
   useEffect(() => onBusyChange(chat.busy), [chat.busy, onBusyChange]);
 
@@ -50,11 +57,19 @@ export function ConversationView(props: Props) {
     if (nearBottom) endOfMessages.current?.scrollIntoView({ block: "end" });
   }, [chat.messages]);
 
+  const answered = chat.messages.some((m) => m.role === "assistant" && m.metadata?.outcome !== undefined);
   return (
     <main className="chat-main">
       <div className="messages" ref={scroller}>
         {chat.messages.length === 0 && !chat.busy ? (
-          <EmptyState demoModel={props.demoModel} onPick={chat.send} />
+          <EmptyState
+            demoModel={props.demoModel}
+            onPick={(prompt) => {
+              chat.send(prompt);
+              // The example's button goes with the empty state: focus waits in the box for the next question.
+              messageBox.current?.focus();
+            }}
+          />
         ) : (
           <MessageList
             messages={chat.messages}
@@ -64,14 +79,24 @@ export function ConversationView(props: Props) {
             onVote={props.feedbackEnabled ? chat.vote : undefined}
           />
         )}
+        {answered && props.rating}
         <div ref={endOfMessages} />
       </div>
       {refusal && (
-        <p className="message-error composer-refusal" role="alert" data-testid="turn-refused" data-code={refusal.error.code}>
+        <p className="message-error composer-refusal" data-testid="turn-refused" data-code={refusal.error.code}>
           {refusal.error.message}
         </p>
       )}
-      <Composer isStreaming={chat.busy} onSend={chat.send} onStop={chat.stop} draft={draft} onDraftChange={setDraft} />
+      <Composer
+        inputRef={messageBox}
+        autoFocus={props.focusComposer}
+        isStreaming={chat.busy}
+        onSend={chat.send}
+        onStop={chat.stop}
+        draft={draft}
+        onDraftChange={setDraft}
+      />
+      <TurnAnnouncer announcement={announcement} />
     </main>
   );
 }

@@ -1,8 +1,9 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type Ref } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
 import { MAX_FEEDBACK_COMMENT_CHARS, type FeedbackChoice, type FeedbackResult, type Vote } from "@/lib/feedback/feedback-protocol";
+import { ThumbButton } from "./feedback-thumb";
 
 /**
  * Thumbs up and down, for one answer or (see conversation-rating.tsx) a whole
@@ -52,12 +53,33 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
   const [announcement, setAnnouncement] = useState("");
   const textarea = useRef<HTMLTextAreaElement>(null);
   const downButton = useRef<HTMLButtonElement>(null);
+  const commentLink = useRef<HTMLButtonElement>(null);
+  // The button that opened the comment box gets focus back when it closes (Close, Escape, sent).
+  const opener = useRef<"down" | "link">("down");
+  const refocusOpener = useRef(false);
   const counterId = useId();
   const busy = pending !== undefined;
 
   useEffect(() => {
-    if (commentOpen) textarea.current?.focus();
+    if (commentOpen) {
+      textarea.current?.focus();
+    } else if (refocusOpener.current) {
+      refocusOpener.current = false;
+      // "Add a comment" renders again only now, once the box is closed: hence an effect, not the click handler.
+      const target = opener.current === "link" ? commentLink.current : null;
+      (target ?? downButton.current)?.focus();
+    }
   }, [commentOpen]);
+
+  function openComment(by: "down" | "link") {
+    opener.current = by;
+    setCommentOpen(true);
+  }
+
+  function closeComment() {
+    refocusOpener.current = true;
+    setCommentOpen(false);
+  }
 
   async function send(next: FeedbackValue, onSaved?: () => void): Promise<void> {
     if (busy) return;
@@ -73,7 +95,8 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
     setPending(undefined);
     if (!result.ok) {
       setFailed({ next, onSaved, error: result.error });
-      setAnnouncement("");
+      // "Not saved" is a status like "saved": it goes to the same status region (the box below shows it).
+      setAnnouncement(notSavedMessage(result.error));
       return;
     }
     setAnnouncement(next === null ? "Feedback removed." : "Thanks, your feedback was saved.");
@@ -86,17 +109,14 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
       void send(null);
       return;
     }
-    if (vote === "negative") setCommentOpen(true);
+    if (vote === "negative") openComment("down");
     else setCommentOpen(false);
     void send({ vote });
   }
 
   function submitComment() {
     const comment = draft.trim();
-    void send(comment ? { vote: "negative", comment } : { vote: "negative" }, () => {
-      setCommentOpen(false);
-      downButton.current?.focus();
-    });
+    void send(comment ? { vote: "negative", comment } : { vote: "negative" }, closeComment);
   }
 
   const tooLong = draft.length > MAX_FEEDBACK_COMMENT_CHARS;
@@ -124,7 +144,7 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
           testId={`${text.prefix}-down`}
         />
         {value?.vote === "negative" && !commentOpen && (
-          <button type="button" className="feedback-link" onClick={() => setCommentOpen(true)} aria-disabled={busy}>
+          <button ref={commentLink} type="button" className="feedback-link" onClick={() => openComment("link")} aria-disabled={busy}>
             {value.comment ? "Edit comment" : "Add a comment"}
           </button>
         )}
@@ -137,10 +157,7 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
             submitComment();
           }}
           onKeyDown={(event) => {
-            if (event.key === "Escape") {
-              setCommentOpen(false);
-              downButton.current?.focus();
-            }
+            if (event.key === "Escape") closeComment();
           }}
         >
           <label>
@@ -160,7 +177,7 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
               {draft.length.toLocaleString("en-US")} / {MAX_FEEDBACK_COMMENT_CHARS.toLocaleString("en-US")}
               {tooLong && " (too long)"}
             </span>
-            <button type="button" onClick={() => setCommentOpen(false)}>
+            <button type="button" onClick={closeComment}>
               Close
             </button>
             <button type="submit" aria-disabled={busy} data-testid={`${text.prefix}-submit`}>
@@ -170,8 +187,9 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
         </form>
       )}
       {failed && (
-        <div className="feedback-error" role="alert" data-testid={`${text.prefix}-error`} data-code={failed.error.code}>
-          <span>{failed.error.message}</span>
+        // Announced through the status region below, like "saved".
+        <div className="feedback-error" data-testid={`${text.prefix}-error`} data-code={failed.error.code}>
+          <span>{notSavedMessage(failed.error)}</span>
           {failed.error.retryable && (
             <button type="button" onClick={() => void send(failed.next, failed.onSaved)}>
               Try again
@@ -186,49 +204,13 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
   );
 }
 
+/** Shown and announced: what failed says so itself, or is told as a vote that was not saved (a lost connection's message is generic). */
+function notSavedMessage(error: ChatErrorPayload): string {
+  return /not saved/i.test(error.message) ? error.message : `Your feedback was not saved. ${error.message}`;
+}
+
 const NETWORK_ERROR: ChatErrorPayload = {
   code: "offline:network",
   message: "Your feedback was not saved: could not reach the server. Check your connection, then try again.",
   retryable: true,
 };
-
-type ThumbProps = {
-  label: string;
-  vote: Vote;
-  pressed: boolean;
-  pending: boolean;
-  busy: boolean;
-  onClick: () => void;
-  testId: string;
-  ref?: Ref<HTMLButtonElement>;
-};
-
-/** aria-disabled, not disabled, while busy: a disabled button drops keyboard focus. */
-function ThumbButton({ label, vote, pressed, pending, busy, onClick, testId, ref }: ThumbProps) {
-  return (
-    <button
-      ref={ref}
-      type="button"
-      className="feedback-thumb"
-      aria-label={label}
-      title={pressed ? `${label} (click again to remove)` : label}
-      aria-pressed={pressed}
-      aria-disabled={busy}
-      data-pending={pending || undefined}
-      data-testid={testId}
-      onClick={() => {
-        if (!busy) onClick();
-      }}
-    >
-      <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" className={vote === "negative" ? "flip" : undefined}>
-        <path
-          d="M7 10v11H3V10h4Zm2 11h8.3a2 2 0 0 0 2-1.6l1.3-7A2 2 0 0 0 18.6 10H14l.8-4.2a1.6 1.6 0 0 0-2.9-1.2L9 9.5V21Z"
-          fill={pressed ? "currentColor" : "none"}
-          stroke="currentColor"
-          strokeWidth="1.6"
-          strokeLinejoin="round"
-        />
-      </svg>
-    </button>
-  );
-}

@@ -1,7 +1,7 @@
 "use client";
 
 import Markdown, { type MarkdownToJSX } from "markdown-to-jsx";
-import { createContext, useContext, type AnchorHTMLAttributes } from "react";
+import { createContext, useContext, type AnchorHTMLAttributes, type ReactNode } from "react";
 
 const LINK_REL = "noopener noreferrer nofollow";
 
@@ -46,11 +46,18 @@ const OPTIONS: MarkdownToJSX.Options = {
   },
 };
 
+/** Only the words of a link or an image: for text read out by a screen reader, where a link must not be a tab stop. */
+function Words({ children, alt, src }: { children?: ReactNode; alt?: string; src?: string }) {
+  return <span>{children ?? (alt?.trim() || src)}</span>;
+}
+
+const WORDS_ONLY: MarkdownToJSX.Options = { ...OPTIONS, overrides: { a: { component: Words }, img: { component: Words } } };
+
 /**
  * Model output is untrusted text. markdown-to-jsx builds React elements (no
  * innerHTML), raw HTML in the text stays text, links get a URL sanitizer, and
- * images are shown as links.
+ * images are shown as links. `wordsOnly`: the same text with no links, for a live region.
  */
-export function MarkdownText({ text }: { text: string }) {
-  return <Markdown options={OPTIONS}>{text}</Markdown>;
+export function MarkdownText({ text, wordsOnly = false }: { text: string; wordsOnly?: boolean }) {
+  return <Markdown options={wordsOnly ? WORDS_ONLY : OPTIONS}>{text}</Markdown>;
 }

@@ -70,7 +70,8 @@ function MessageBody({ message, streaming, canRetry, onRetry, onVote }: Props) {
       {streaming && !message.parts.some((p) => p.type === "text" && p.text.length > 0) && <Thinking />}
       {status === "stopped" && <p className="message-note">Stopped.</p>}
       {status === "error" && error && (
-        <div className="message-error" role="alert" data-testid="turn-error" data-code={error.code}>
+        // No role="alert": the error is announced once, when it happens (turn-announcer.tsx), not again on every reload.
+        <div className="message-error" data-testid="turn-error" data-code={error.code}>
           <span>{error.message}</span>
           {error.retryable && canRetry && (
             <button type="button" onClick={() => onRetry(message.id)}>
@@ -97,13 +98,14 @@ function MessageBody({ message, streaming, canRetry, onRetry, onVote }: Props) {
   );
 }
 
-/** Shown before the first word of an answer arrives. */
+/** Shown before the first word of an answer arrives: three blinking dots, and words for a screen reader. */
 export function Thinking() {
   return (
-    <p className="thinking" aria-label="Thinking">
-      <span />
-      <span />
-      <span />
+    <p className="thinking">
+      <span className="visually-hidden">Thinking…</span>
+      <span aria-hidden="true" />
+      <span aria-hidden="true" />
+      <span aria-hidden="true" />
     </p>
   );
 }

@@ -13,10 +13,15 @@ type Props = {
   onVote?: (messageId: string, next: FeedbackChoice | null) => Promise<FeedbackResult>;
 };
 
+/**
+ * A plain list, not a live region: `role="log"` on the <ol> would replace its list
+ * role (orphaning every <li>), and a live region here would read each streamed token.
+ * What a screen reader hears about a turn comes from turn-announcer.tsx.
+ */
 export function MessageList({ messages, busy, waiting, onRetry, onVote }: Props) {
   const last = messages.at(-1);
   return (
-    <ol className="message-list" role="log" aria-live="polite" aria-label="Conversation">
+    <ol className="message-list" aria-label="Messages">
       {messages.map((message) => (
         <MessageItem
           key={message.id}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useId, useState } from "react";
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
 import type { ChatSession } from "@/lib/session/chat-session";
 import { PhoenixLink, TraceDestination } from "./collector-status";
@@ -15,53 +16,72 @@ type Props = {
   onTierChange: (tier: string) => void;
 };
 
+/**
+ * Who you are and where the traces go. On a wide screen always shown; on a phone it
+ * folds away behind "Session details" (a disclosure button: app/chat-layout.css hides
+ * the toggle on a wide screen), so the chat comes first.
+ */
 export function SessionPanel({ session, error, busy, canChangeTier, onTierChange }: Props) {
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
   return (
-    <aside className="session-panel" aria-label="Session">
-      <dl>
-        <dt>Session</dt>
-        <dd>
-          {session.sessionId ? <code data-testid="session-id">{session.sessionId}</code> : <code aria-busy="true">…</code>}
-        </dd>
-        <dt>User</dt>
-        <dd>
-          <code data-testid="user-id">{session.userId}</code>
-        </dd>
-        <dt>
-          <label htmlFor="tier">Tier</label>
-        </dt>
-        <dd>
-          {canChangeTier ? (
-            <select
-              id="tier"
-              value={session.tier}
-              disabled={busy}
-              onChange={(event) => onTierChange(event.target.value)}
-              data-testid="tier-select"
-            >
-              <option value="free">free</option>
-              <option value="pro">pro</option>
-            </select>
-          ) : (
-            <span id="tier" data-testid="tier" title="Set by your plan">
-              {session.tier}
-            </span>
-          )}
-        </dd>
-        <dt>Region</dt>
-        <dd data-testid="region">{session.region}</dd>
-      </dl>
-      <TraceDestination />
-      {session.sessionId && (
-        <PhoenixLink className="phoenix-link" path={`/redirects/sessions/${session.sessionId}`} testId="open-in-phoenix">
-          Open in Phoenix
-        </PhoenixLink>
-      )}
-      {error && (
-        <p className="message-error" role="alert">
-          {error.message}
-        </p>
-      )}
-    </aside>
+    <>
+      <div className="session-toggle-area">
+        <button
+          type="button"
+          className="session-toggle"
+          aria-expanded={open}
+          aria-controls={panelId}
+          onClick={() => setOpen((was) => !was)}
+          data-testid="session-toggle"
+        >
+          Session details
+        </button>
+      </div>
+      <aside id={panelId} className="session-panel" aria-label="Session" data-open={open}>
+        <dl>
+          <dt>Session</dt>
+          <dd>
+            {session.sessionId ? <code data-testid="session-id">{session.sessionId}</code> : <code aria-busy="true">…</code>}
+          </dd>
+          <dt>User</dt>
+          <dd>
+            <code data-testid="user-id">{session.userId}</code>
+          </dd>
+          <dt>{canChangeTier ? <label htmlFor="tier">Tier</label> : "Tier"}</dt>
+          <dd>
+            {canChangeTier ? (
+              <select
+                id="tier"
+                value={session.tier}
+                disabled={busy}
+                onChange={(event) => onTierChange(event.target.value)}
+                data-testid="tier-select"
+              >
+                <option value="free">free</option>
+                <option value="pro">pro</option>
+              </select>
+            ) : (
+              <span data-testid="tier" title="Set by your plan">
+                {session.tier}
+              </span>
+            )}
+          </dd>
+          <dt>Region</dt>
+          <dd data-testid="region">{session.region}</dd>
+        </dl>
+        <TraceDestination />
+        {session.sessionId && (
+          <PhoenixLink className="phoenix-link" path={`/redirects/sessions/${session.sessionId}`} testId="open-in-phoenix">
+            Open in Phoenix
+          </PhoenixLink>
+        )}
+        {error && (
+          <p className="message-error" role="alert">
+            {error.message}
+          </p>
+        )}
+      </aside>
+    </>
   );
 }

@@ -279,6 +279,8 @@ test("usable on a phone-sized screen", async ({ browser, baseURL }) => {
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, baseURL });
   const page = await context.newPage();
   await page.goto("/");
+  // The session details fold away on a phone, behind one button.
+  await page.getByRole("button", { name: "Session details" }).click();
   await expect(page.getByTestId("session-id")).toBeVisible();
   await expect(messageBox(page)).toBeInViewport();
   await sendAndWait(page, "Hello!");

@@ -255,9 +255,12 @@ test.describe("feedback on answers and conversations, in Phoenix", () => {
     await phoenix.waitForURL(/\/projects\/[^/]+\/sessions\/[^/]+/, { timeout: 30_000 });
     await expect(phoenix.getByText(question).first()).toBeVisible({ timeout: 30_000 });
     await phoenix.waitForLoadState("networkidle");
-    await expect(phoenix.getByText("user_feedback").first()).toBeVisible();
+    // In the session's drawer: the sessions table behind it shows other sessions' user_feedback too (other specs vote in
+    // this project), and a click there lands on the drawer.
+    const drawer = phoenix.getByTestId("application-drawer-plane");
+    await expect(drawer.getByText("user_feedback").first()).toBeVisible();
     // Its details open on a click: the label, the annotator kind and the user's comment.
-    await phoenix.getByText("user_feedback").first().click();
+    await drawer.getByText("user_feedback").first().click();
     await expect(phoenix.getByText(comment)).toBeVisible();
     await expect(phoenix.getByText("negative", { exact: true })).toBeVisible();
     await expect(phoenix.getByText("HUMAN", { exact: true })).toBeVisible();
@@ -290,7 +293,8 @@ test.describe("feedback on answers and conversations, in Phoenix", () => {
       const buttons = thumbs(answers(page).first(), "feedback");
       await buttons.up.click();
       await expect(buttons.error).toBeVisible();
-      await expect(buttons.error).toHaveAttribute("role", "alert");
+      // Said to a screen reader as a status message, like "saved" (the thumbs' status region).
+      await expect(answers(page).first().getByRole("group", { name: "Rate this answer" }).getByRole("status")).toContainText("not saved");
       await expect(buttons.error).toHaveAttribute("data-code", "unavailable:feedback");
       await expect(buttons.error).toContainText("not saved");
       await expectPressed(buttons, null);

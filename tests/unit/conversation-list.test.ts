@@ -24,7 +24,7 @@ const CONVERSATIONS: ConversationSummary[] = [
 
 let browser: Browser;
 let script: string;
-const css = ["app/globals.css", "app/conversations.css"].map((file) => readFileSync(`${root}${file}`, "utf8")).join("\n");
+const css = ["app/globals.css", "app/chat-layout.css", "app/conversations.css"].map((file) => readFileSync(`${root}${file}`, "utf8")).join("\n");
 
 beforeAll(async () => {
   const bundle = await build({
@@ -107,7 +107,8 @@ describe("conversation list", () => {
     await middle.getByTestId("confirm-delete").click();
     expect(await calls(page)).toEqual([["delete", id(2)]]);
     expect(await page.locator(`[data-session-id="${id(2)}"]`).count()).toBe(0);
-    expect(await focusedText(page)).toBe("New conversation"); // focus is not lost with the item
+    // Focus is not lost with the item: it moves to the conversation after it (the list is newest first).
+    expect(await focusedText(page)).toBe("Oldest: what time is it in Tokyo?3 days ago · 1 turn");
     await page.close();
   });
 

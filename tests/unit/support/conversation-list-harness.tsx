@@ -29,7 +29,7 @@ function Harness(initial: Parameters<Window["start"]>[0]) {
     setConversations((all) => all.filter((c) => c.sessionId !== sessionId));
   };
   return (
-    <div className="chat-layout has-conversations">
+    <div className="chat-layout">
       <header className="chat-header">
         <h1>Phoenix Session Chat</h1>
       </header>
