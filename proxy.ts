@@ -47,7 +47,9 @@ export async function proxy(request: NextRequest) {
       if (admitted.ok) return true;
       overBudget = admitted;
       if (admitted.firstInWindow) {
-        console.warn(`[limits] new visitors from ${address} are over their budget (${admitted.limit} an hour): no cookie minted for ${admitted.retryAfterSeconds} s`);
+        console.warn(
+          `[limits] ${admitted.limit} new visitors from ${address} this hour (NEW_VISITORS_PER_ADDRESS): its page loads without a cookie get 429 for ${admitted.retryAfterSeconds} s (said once an hour per address)`,
+        );
       }
       return false;
     };

@@ -9,7 +9,7 @@ import type { Tier } from "@/lib/session/chat-session";
  * global budget of model turns an hour (many machines): the deployer's spend cap.
  */
 
-/** At most `turns` in any `windowSeconds`-long sliding window. */
+/** At most `turns` in any `windowSeconds`-long sliding window (for new visitors and writes, `turns` counts those). */
 export type TurnBudget = { turns: number; windowSeconds: number };
 
 export type Limits = {
