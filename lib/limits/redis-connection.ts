@@ -22,8 +22,12 @@ export type RedisConnectionOptions = {
 export type RedisConnection = {
   /** Runs a script (EVALSHA, or EVAL once after a restart forgot it). Throws when Redis cannot answer now. */
   run(script: Script, keys: string[], args: (string | number)[]): Promise<unknown>;
-  /** One plain command; never throws (a failure is logged as an outage and answered with `undefined`). */
-  command(args: string[]): Promise<unknown>;
+  /**
+   * One plain command; never throws: a failure is answered with `undefined`, and logged as an
+   * outage unless `quiet`. Never declares a recovery: that is the checks' to say ("the first
+   * turn it checks logs the recovery"), not a release's that happened to get through.
+   */
+  command(args: string[], options?: { quiet?: boolean }): Promise<unknown>;
   /** Whether a request may try Redis now; false while it is failing, except for one probe a second. */
   mayTry(): boolean;
   /** Records a failure of `run` (the caller then fails open). */
@@ -99,14 +103,12 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       outage.up();
       return reply;
     },
-    async command(args) {
-      if (outage.isDown && Date.now() < nextProbeAt) return undefined;
+    async command(args, { quiet = false } = {}) {
       try {
-        const reply = await send(args);
-        outage.up();
-        return reply;
+        return await send(args);
       } catch (error) {
-        failed(error);
+        // Not `failed()`: a command does not move the checks' probe slot.
+        if (!quiet) outage.down(describeFailure(error));
         return undefined;
       }
     },

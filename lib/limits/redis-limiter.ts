@@ -66,8 +66,8 @@ export function createRedisLimiter(options: RedisLimiterOptions): Limiter {
     return async () => {
       if (released) return;
       released = true;
-      // If this fails the lease frees the slot later; nothing to tell the user.
-      await redis.command(["ZREM", runningKey, turnId]);
+      // If this fails the lease frees the slot later; nothing to tell the user, nor the log.
+      await redis.command(["ZREM", runningKey, turnId], { quiet: true });
     };
   };
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Limiter } from "@/lib/limits/limiter";
+import type { Limiter, TurnPermit } from "@/lib/limits/limiter";
 import { createRedisLimiter } from "@/lib/limits/redis-limiter";
 import { testLimits } from "../support/limits";
 import { freePort } from "../e2e/support/processes";
@@ -57,6 +57,22 @@ async function untilChecked(turns: Turns, withinMs: number): Promise<void> {
   throw new Error(`turns were still unchecked ${withinMs} ms after Redis came back; log: ${JSON.stringify(lines)}`);
 }
 
+/** Polls until the limiter's client has reconnected on its own (seen from another connection's CLIENT LIST). */
+async function untilConnected(url: string): Promise<void> {
+  const { createClient } = await import("redis");
+  const inspector = createClient({ url });
+  await inspector.connect();
+  try {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      const list = await inspector.sendCommand(["CLIENT", "LIST"]);
+      if (String(list).trim().split("\n").length >= 2) return;
+    }
+    throw new Error("the limiter did not reconnect within 10 s");
+  } finally {
+    await inspector.close();
+  }
+}
+
 async function expectLimitsHold(turns: Turns) {
   const user = randomUUID();
   expect(await turns.acquire(user, "free")).toMatchObject({ ok: true, permit: { checked: true } });
@@ -74,11 +90,13 @@ describe("Redis turn limiter when Redis fails", () => {
     await redis.kill();
     const user = randomUUID();
     // Far more turns than the budget, all accepted: nobody is locked out because Redis is.
+    const unchecked: TurnPermit[] = [];
     for (let i = 0; i < 10; i++) {
       const result = await turns.acquire(user, "free");
       expect(result).toMatchObject({ ok: true, permit: { checked: false } });
-      if (result.ok) await result.permit.release();
+      if (result.ok) unchecked.push(result.permit);
     }
+    await unchecked.pop()!.release();
     // New visitors and writes (budgets of one) go through too, and a deleted conversation cannot be remembered: all fail open.
     for (let i = 0; i < 3; i++) {
       expect(await turns.limiter.admitVisitor("192.0.2.1")).toEqual({ ok: true });
@@ -92,6 +110,11 @@ describe("Redis turn limiter when Redis fails", () => {
     expect(lines[0]).toMatch(/^\[limits\] Redis unreachable \(.+\): nothing is limited until it answers again \(fail open\)$/);
 
     await redis.restart();
+    // Reconnected, but nothing checked yet: the turns that ran unchecked end, and their releases get through.
+    // That is not the limits holding again: no recovery line until a check is answered.
+    await untilConnected(redis.url);
+    for (const permit of unchecked) await permit.release();
+    expect(lines).toHaveLength(1);
     await untilChecked(turns, 10_000);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe("[limits] Redis answers again: the limits hold again");
