@@ -1,6 +1,9 @@
 import { nextProxyCookies } from "iron-session";
 import { NextResponse, type NextRequest } from "next/server";
 import { refuseJunkRequest } from "@/lib/http/refuse-junk-request";
+import { tooManyNewVisitors } from "@/lib/http/too-many-visitors";
+import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
+import type { VisitorResult } from "@/lib/limits/limiter";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/content-security-policy";
 import { secureCookieFor } from "@/lib/session/secure-cookie";
 import { refreshSessionCookie } from "@/lib/session/session-cookie";
@@ -12,8 +15,10 @@ import { refreshSessionCookie } from "@/lib/session/session-cookie";
  * 2. every response gets a Content-Security-Policy with a fresh nonce;
  * 3. a page request gets its session cookie (who you are) minted or re-sealed (newest
  *    secret, sliding expiry), so the page knows the user on the very first visit.
+ *    Minting is budgeted per client address (NEW_VISITORS_PER_ADDRESS): a cookie costs a
+ *    script nothing, so without it every budget per user would be a budget per request.
  *    Action requests are left to the action (see lib/session/session-cookie.ts), so a
- *    response never carries two session cookies.
+ *    response never carries two session cookies, and an action never mints a user.
  */
 export async function proxy(request: NextRequest) {
   const refused = await refuseJunkRequest(request);
@@ -33,7 +38,24 @@ export async function proxy(request: NextRequest) {
   response.headers.set("content-security-policy", csp);
 
   if (!request.headers.has("next-action")) {
-    await refreshSessionCookie(nextProxyCookies(request, response), { headers: request.headers, url: request.url });
+    let overBudget: Extract<VisitorResult, { ok: false }> | undefined;
+    // Asked only when this request would mint a user. Another proof of a person (a
+    // Turnstile or hCaptcha token checked here) would go in this same function.
+    const admitNewVisitor = async () => {
+      const address = requestAddress(request.headers);
+      const admitted = await appLimiter().admitVisitor(address);
+      if (admitted.ok) return true;
+      overBudget = admitted;
+      if (admitted.firstInWindow) {
+        console.warn(
+          `[limits] ${admitted.limit} new visitors from ${address} this hour (NEW_VISITORS_PER_ADDRESS): its page loads without a cookie get 429 for ${admitted.retryAfterSeconds} s (said once an hour per address)`,
+        );
+      }
+      return false;
+    };
+    const cookies = nextProxyCookies(request, response);
+    const visitor = await refreshSessionCookie(cookies, { headers: request.headers, url: request.url }, admitNewVisitor);
+    if (!visitor && overBudget) return tooManyNewVisitors(overBudget, csp);
   }
   return response;
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
-import { createMemoryTurnLimiter } from "../lib/limits/memory-turn-limiter";
-import { createRedisTurnLimiter } from "../lib/limits/redis-turn-limiter";
-import type { TurnLimiter } from "../lib/limits/turn-limiter";
+import type { Limiter, Limits } from "../lib/limits/limiter";
+import { createMemoryLimiter } from "../lib/limits/memory-limiter";
+import { createRedisLimiter } from "../lib/limits/redis-limiter";
+import { limitKeys } from "../lib/limits/redis-keys";
 import { percentile, round } from "./support/stats";
 import { turnOverhead } from "./turn-overhead";
 
@@ -13,12 +14,20 @@ import { turnOverhead } from "./turn-overhead";
  * enough never to refuse, so every turn pays the full check and release.
  */
 
-/** The environment of both servers: budgets no benchmark reaches; REDIS_URL for the Redis side. */
+/**
+ * The environment of both servers: budgets no benchmark reaches (every layer: the
+ * benchmarks' many users all come from one loopback address); REDIS_URL for the Redis side.
+ */
 export function limitsEnv(redisUrl?: string): Record<string, string> {
   return {
     TURN_LIMIT_FREE: "1000000",
     TURN_LIMIT_PRO: "1000000",
     MAX_CONCURRENT_TURNS: "100",
+    TURN_LIMIT_PER_ADDRESS: "1000000",
+    TURN_LIMIT_GLOBAL_PER_HOUR: "100000000",
+    NEW_VISITORS_PER_ADDRESS: "1000000",
+    WRITE_LIMIT_PER_USER: "1000000",
+    WRITE_LIMIT_PER_ADDRESS: "1000000",
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };
 }
@@ -37,16 +46,12 @@ export async function limitsOverhead(
   return { ...result, turns_counted_in_redis: counted };
 }
 
-/** Turns recorded in the limiter's `started` sets, across all users. */
-async function countedTurns(redisUrl: string, prefix = "chat:limits:"): Promise<number> {
+/** Turns recorded in the limiter's global budget (every accepted turn is one member). */
+async function countedTurns(redisUrl: string, prefix = "chat:limits"): Promise<number> {
   const client = createClient({ url: redisUrl });
   await client.connect();
   try {
-    let total = 0;
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*:started`, COUNT: 500 })) {
-      for (const key of keys) total += await client.zCard(key);
-    }
-    return total;
+    return await client.zCard(limitKeys(prefix).globalTurns());
   } finally {
     await client.close();
   }
@@ -59,13 +64,19 @@ async function countedTurns(redisUrl: string, prefix = "chat:limits:"): Promise<
  * was measured (`turnP50Ms`).
  */
 export async function limiterCost(redisUrl: string, turnP50Ms?: number, rounds = 2_000, warmup = 200) {
-  const limits = {
-    perTier: { free: { turns: 1_000_000, windowSeconds: 3600 }, pro: { turns: 1_000_000, windowSeconds: 3600 } },
+  const far = { turns: 1_000_000, windowSeconds: 3600 };
+  // Every layer checked, none reached: the cost of a whole check (user, address, global, running turns).
+  const limits: Limits = {
+    perTier: { free: far, pro: far },
     maxConcurrent: 100,
+    perAddress: far,
+    global: far,
+    newVisitors: far,
+    writes: { perUser: far, perAddress: far },
   };
-  const limiters: Record<"redis" | "memory", TurnLimiter> = {
-    redis: createRedisTurnLimiter({ ...limits, url: redisUrl, timeoutMs: 1_000, keyPrefix: `bench:${randomUUID()}:` }),
-    memory: createMemoryTurnLimiter(limits),
+  const limiters: Record<"redis" | "memory", Limiter> = {
+    redis: createRedisLimiter({ ...limits, url: redisUrl, timeoutMs: 1_000, keyPrefix: `bench:${randomUUID()}` }),
+    memory: createMemoryLimiter(limits),
   };
   const timings = { redis: [] as number[], memory: [] as number[] };
   let unchecked = 0;
@@ -75,8 +86,8 @@ export async function limiterCost(redisUrl: string, turnP50Ms?: number, rounds =
       const user = `bench-user-${Math.floor(i / 5)}`;
       for (const side of i % 2 ? (["redis", "memory"] as const) : (["memory", "redis"] as const)) {
         const start = performance.now();
-        const result = await limiters[side].acquire(user, "free");
-        if (!result.ok) throw new Error(`the ${side} limiter refused a benchmark turn (${result.refusal.reason})`);
+        const result = await limiters[side].acquireTurn({ userId: user, tier: "free", address: "127.0.0.1", sessionId: `s-${user}` });
+        if (!result.ok) throw new Error(`the ${side} limiter refused a benchmark turn (${JSON.stringify(result)})`);
         if (!result.permit.checked) unchecked++;
         await result.permit.release();
         if (i >= warmup) timings[side].push(performance.now() - start);

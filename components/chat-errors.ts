@@ -28,13 +28,17 @@ function parseErrorText(text: string): ChatErrorPayload | null {
   return null;
 }
 
-/** The server refused the conversation's token: it can go on in a new session (use-conversation.ts). */
+/**
+ * The server refused the conversation's token (another user's, damaged, or its conversation
+ * was deleted): it can go on in a new session (use-conversation.ts).
+ */
 export function isConversationRefused(code: string): boolean {
-  return code === "forbidden:conversation" || code === "bad_request:conversation";
+  return code === "forbidden:conversation" || code === "bad_request:conversation" || code === "gone:conversation";
 }
 
 /**
- * Refused before anything reached the model (the limits, or no valid session cookie):
+ * Refused before anything reached the model (the limits: the user's, the network's or
+ * everyone's; or no valid session cookie):
  * the conversation is left as it was and the words go back to the box (use-conversation.ts),
  * with one notice that says why and what to do.
  */
@@ -42,4 +46,11 @@ export function isRefusedBeforeSending(code: string): boolean {
   return REFUSED_BEFORE_SENDING.has(code);
 }
 
-const REFUSED_BEFORE_SENDING = new Set<string>(["rate_limit:turns", "rate_limit:concurrent", "unauthorized:no_cookie", "unauthorized:session"]);
+const REFUSED_BEFORE_SENDING = new Set<string>([
+  "rate_limit:turns",
+  "rate_limit:concurrent",
+  "rate_limit:address",
+  "rate_limit:global",
+  "unauthorized:no_cookie",
+  "unauthorized:session",
+]);

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { EnvSchema, MASKING_SWITCHES } from "./config/env-schema";
 import { phoenixBaseUrl } from "./phoenix/endpoint";
-import type { TurnLimits } from "./limits/turn-limiter";
+import type { Limits } from "./limits/limiter";
 import type { MaskingOptions } from "./tracing/masking";
 
 /**
@@ -13,6 +13,7 @@ import type { MaskingOptions } from "./tracing/masking";
  */
 
 export const MIN_SECRET_LENGTH = 32;
+const HOUR = 3_600;
 
 export type AppConfig = {
   isProduction: boolean;
@@ -49,8 +50,13 @@ export type AppConfig = {
    * processor exports every few seconds without it.
    */
   flushEachTurn: boolean;
-  /** Turn limits. `redisUrl` unset: counted in this process, which holds for one instance only. */
-  limits: TurnLimits & { redisUrl: string | undefined; redisTimeoutMs: number };
+  /** The budgets (README "Limits", "Abuse and cost"). `redisUrl` unset: counted in this process, which holds for one instance only. */
+  limits: Limits & { redisUrl: string | undefined; redisTimeoutMs: number };
+  /**
+   * Proxies of the deployer's that append to X-Forwarded-For in front of the app (0: none,
+   * the socket address is the client's). Ignored on Vercel, whose own header is used.
+   */
+  trustedProxyHops: number;
   /**
    * Whether the browser may change its own tier. Default: yes with the demo model (it
    * demonstrates metadata), no with a real model (a free user would make themselves pro).
@@ -121,9 +127,17 @@ export function parseConfig(env: Env, { productionBuild = PRODUCTION_BUILD }: { 
         pro: { turns: e.TURN_LIMIT_PRO, windowSeconds: e.TURN_LIMIT_WINDOW_SECONDS },
       },
       maxConcurrent: e.MAX_CONCURRENT_TURNS,
+      perAddress: { turns: e.TURN_LIMIT_PER_ADDRESS, windowSeconds: e.TURN_LIMIT_WINDOW_SECONDS },
+      global: { turns: e.TURN_LIMIT_GLOBAL_PER_HOUR, windowSeconds: HOUR },
+      newVisitors: { turns: e.NEW_VISITORS_PER_ADDRESS, windowSeconds: HOUR },
+      writes: {
+        perUser: { turns: e.WRITE_LIMIT_PER_USER, windowSeconds: HOUR },
+        perAddress: { turns: e.WRITE_LIMIT_PER_ADDRESS, windowSeconds: HOUR },
+      },
       redisUrl: e.REDIS_URL,
       redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     },
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     allowTierSwitch: e.ALLOW_TIER_SWITCH ?? !e.OPENAI_API_KEY,
     deleteTracesWithConversation: e.DELETE_TRACES_WITH_CONVERSATION,
   };

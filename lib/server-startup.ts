@@ -1,13 +1,14 @@
 import "server-only";
 import { ConfigError, loadConfig } from "./config";
 import { refuseForbiddenMethods } from "./http/refuse-forbidden-methods";
+import { stampSocketAddress } from "./http/socket-address";
 import { registerTracing } from "./tracing";
 
 /**
  * What the Node.js server does once at start: check the whole configuration, so a
  * bad environment stops the server with a message that says what to set (instead
- * of serving every request as a 500), refuse the methods Next cannot even parse, then
- * register tracing with plain values from it.
+ * of serving every request as a 500), refuse the methods Next cannot even parse, stamp
+ * each request with its socket address, then register tracing with plain values from it.
  */
 export function startNodeServer(): void {
   let config;
@@ -19,6 +20,8 @@ export function startNodeServer(): void {
     process.exit(1);
   }
   refuseForbiddenMethods();
+  // Before Next sees a request: the client's address for the per-address budgets (lib/limits/client-address.ts).
+  stampSocketAddress();
   registerTracing({
     enabled: config.tracingEnabled,
     collectorEndpoint: config.phoenix.collectorEndpoint,

@@ -1,12 +1,14 @@
 "use server";
 
+import { headers } from "next/headers";
 import { z } from "zod";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { ActionFailed, ConversationHandle, SessionResult } from "@/lib/chat/turn-protocol";
 import { loadConfig } from "@/lib/config";
 import { startConversation } from "@/lib/conversation/conversation-token";
 import { deleteConversationTraces } from "@/lib/conversation/delete-conversation";
-import { createPhoenixClient } from "@/lib/phoenix/rest-client";
+import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
+import { appPhoenixClient } from "@/lib/phoenix/app-phoenix-client";
 import { TIERS } from "@/lib/session/chat-session";
 import { requireSession } from "@/lib/session/current-session";
 import { flushTraces } from "@/lib/tracing/flush";
@@ -27,7 +29,7 @@ const DeleteSchema = z.object({ conversationToken: z.string() }).strict();
 /**
  * The server's half of deleting a conversation (the browser drops it from its own
  * storage): with DELETE_TRACES_WITH_CONVERSATION=true, its Phoenix session goes too,
- * after the same ownership check as a turn.
+ * after the same ownership check as a turn, within the same write budget as a vote.
  */
 export async function deleteConversation(request: { conversationToken: string }): Promise<{ ok: true; tracesDeleted: boolean } | ActionFailed> {
   const parsed = DeleteSchema.safeParse(request as unknown);
@@ -35,16 +37,16 @@ export async function deleteConversation(request: { conversationToken: string })
   const visitor = await requireSession();
   if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
   const config = loadConfig();
-  const phoenix = config.tracingEnabled
-    ? createPhoenixClient({ baseUrl: config.phoenix.collectorEndpoint, apiKey: config.phoenix.apiKey })
-    : null;
-  const result = await deleteConversationTraces(parsed.data.conversationToken, { userId: visitor.session.userId }, {
+  const caller = { userId: visitor.session.userId, address: requestAddress(await headers()) };
+  const result = await deleteConversationTraces(parsed.data.conversationToken, caller, {
     secrets: config.sessionSecrets,
     deleteTraces: config.deleteTracesWithConversation,
-    phoenix,
+    phoenix: appPhoenixClient(config),
+    limiter: appLimiter(),
     flushTraces,
   });
-  return result.ok ? result : { ok: false, error: chatErrorPayload(result.code) };
+  if (result.ok) return result;
+  return { ok: false, error: "error" in result ? result.error : chatErrorPayload(result.code) };
 }
 
 const ChangeTierSchema = z.object({ tier: z.enum(TIERS) }).strict();

@@ -1,10 +1,12 @@
 "use server";
 
+import { headers } from "next/headers";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import { loadConfig } from "@/lib/config";
 import { feedbackDeps } from "@/lib/feedback/feedback-deps";
 import type { ConversationRatingRequest, FeedbackResult, TurnVoteRequest } from "@/lib/feedback/feedback-protocol";
-import { submitConversationRating, submitTurnVote } from "@/lib/feedback/submit-feedback";
+import { submitConversationRating, submitTurnVote, type Voter } from "@/lib/feedback/submit-feedback";
+import { requestAddress } from "@/lib/limits/app-limiter";
 import { errorLine } from "@/lib/log/error-line";
 import { requireSession } from "@/lib/session/current-session";
 import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
@@ -13,28 +15,23 @@ import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
  * Thumbs up/down on an answer (a trace annotation on its turn) and on the whole
  * conversation (a session annotation). Who votes comes from the session cookie only;
  * which turn and conversation from sealed values the server handed out (see
- * lib/feedback/submit-feedback.ts). `vote: null` removes the caller's vote.
+ * lib/feedback/submit-feedback.ts). `vote: null` removes the caller's vote. Every vote
+ * is budgeted per user and per client address (WRITE_LIMIT_PER_USER, _PER_ADDRESS).
  */
 
 export async function voteOnTurn(request: TurnVoteRequest): Promise<FeedbackResult> {
-  return guarded("vote", async () => {
-    const visitor = await requireSession();
-    if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
-    return submitTurnVote(request as unknown, { userId: visitor.session.userId }, feedbackDeps(loadConfig()));
-  });
+  return asVoter("vote", (voter) => submitTurnVote(request as unknown, voter, feedbackDeps(loadConfig())));
 }
 
 export async function rateConversation(request: ConversationRatingRequest): Promise<FeedbackResult> {
-  return guarded("rating", async () => {
-    const visitor = await requireSession();
-    if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
-    return submitConversationRating(request as unknown, { userId: visitor.session.userId }, feedbackDeps(loadConfig()));
-  });
+  return asVoter("rating", (voter) => submitConversationRating(request as unknown, voter, feedbackDeps(loadConfig())));
 }
 
-async function guarded(what: string, run: () => Promise<FeedbackResult>): Promise<FeedbackResult> {
+async function asVoter(what: string, run: (voter: Voter) => Promise<FeedbackResult>): Promise<FeedbackResult> {
   try {
-    return await run();
+    const visitor = await requireSession();
+    if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
+    return await run({ userId: visitor.session.userId, address: requestAddress(await headers()) });
   } catch (error) {
     // Scrubbed: an error from the REST client or a dependency may carry the Phoenix API key.
     console.error(errorLine(`[feedback] ${what} failed`, error, createSecretScrubber(loadConfig().secrets)));

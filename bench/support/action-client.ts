@@ -16,17 +16,27 @@ import { flightRows, rowValue, streamChunks, type FlightRow } from "./flight-row
 type Manifest = { node: Record<string, { exportedName: string; filename: string }> };
 export type ActionIds = { sendChatTurn: string; startNewConversation: string };
 
-export function actionIds(buildDir = ".next"): ActionIds {
+/** A Server Action's id in this build, by its exported name (e.g. `voteOnTurn`). */
+export function actionId(name: string, buildDir = ".next"): string {
   const manifest = JSON.parse(readFileSync(`${buildDir}/server/server-reference-manifest.json`, "utf8")) as Manifest;
-  const find = (name: string) => {
-    const entry = Object.entries(manifest.node).find(([, action]) => action.exportedName === name);
-    if (!entry) throw new Error(`no Server Action named ${name} in ${buildDir}: build the app first`);
-    return entry[0];
-  };
-  return { sendChatTurn: find("sendChatTurn"), startNewConversation: find("startNewConversation") };
+  const entry = Object.entries(manifest.node).find(([, action]) => action.exportedName === name);
+  if (!entry) throw new Error(`no Server Action named ${name} in ${buildDir}: build the app first`);
+  return entry[0];
 }
 
-export type TurnTiming = { ok: boolean; ms: number; answer: string; error?: string };
+export function actionIds(buildDir = ".next"): ActionIds {
+  return { sendChatTurn: actionId("sendChatTurn", buildDir), startNewConversation: actionId("startNewConversation", buildDir) };
+}
+
+/** `code`: the typed error's code when the server refused or failed the turn (e.g. `rate_limit:turns`). */
+export type TurnTiming = { ok: boolean; ms: number; answer: string; error?: string; code?: string };
+
+export type ChatClientOptions = {
+  /** Another `fetch` (tests: one bound to a chosen loopback address, to be another client address). */
+  fetch?: typeof fetch;
+  /** Sent with every request (tests: a forged X-Forwarded-For, to show it changes nothing). */
+  headers?: () => Record<string, string>;
+};
 
 export class ChatClient {
   private cookie = "";
@@ -39,7 +49,31 @@ export class ChatClient {
   constructor(
     private readonly baseUrl: string,
     private readonly ids: ActionIds,
+    private readonly options: ChatClientOptions = {},
   ) {}
+
+  /** The conversation's token, as the browser keeps it (votes and deletes name the conversation with it). */
+  get token(): string {
+    return this.conversationToken;
+  }
+
+  /** Any other Server Action, by id, with this client's cookie: its HTTP status and its return value. */
+  async call(id: string, args: unknown[]): Promise<{ status: number; result: unknown }> {
+    const response = await this.callAction(id, args);
+    const body = new Uint8Array(await response.arrayBuffer());
+    this.keepCookie(response);
+    return { status: response.status, result: actionResult(flightRows(body)) };
+  }
+
+  /** The same browser (cookie, conversation) talking to another instance of the app. */
+  at(baseUrl: string): ChatClient {
+    const twin = new ChatClient(baseUrl, this.ids, this.options);
+    twin.cookie = this.cookie;
+    twin.conversationToken = this.conversationToken;
+    twin.sessionId = this.sessionId;
+    twin.messages.push(...this.messages);
+    return twin;
+  }
 
   /**
    * The first visit (proxy.ts mints the session cookie), then "New conversation":
@@ -47,7 +81,7 @@ export class ChatClient {
    * too, but inside its RSC payload; the action's answer is the stable way to get it.)
    */
   async open(): Promise<void> {
-    const page = await fetch(this.baseUrl, { redirect: "manual" });
+    const page = await this.fetch(this.baseUrl, { redirect: "manual", headers: this.options.headers?.() });
     await page.arrayBuffer();
     this.keepCookie(page);
     if (!this.cookie) throw new Error(`the app set no session cookie (HTTP ${page.status})`);
@@ -80,7 +114,7 @@ export class ChatClient {
     const outcome = await readTurn(body);
     if (!response.ok || "error" in outcome) {
       const why = "error" in outcome ? outcome.error : "";
-      return { ok: false, ms, answer: "", error: `HTTP ${response.status}: ${why}` };
+      return { ok: false, ms, answer: "", error: `HTTP ${response.status}: ${why}`, code: "code" in outcome ? outcome.code : undefined };
     }
     this.messages.push(user, outcome.message);
     if (outcome.conversationToken) this.conversationToken = outcome.conversationToken;
@@ -88,11 +122,21 @@ export class ChatClient {
   }
 
   private callAction(id: string, args: unknown[]): Promise<Response> {
-    return fetch(this.baseUrl, {
+    return this.fetch(this.baseUrl, {
       method: "POST",
-      headers: { "Next-Action": id, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Cookie: this.cookie },
+      headers: {
+        ...this.options.headers?.(),
+        "Next-Action": id,
+        "Content-Type": "text/plain;charset=UTF-8",
+        Accept: "text/x-component",
+        Cookie: this.cookie,
+      },
       body: JSON.stringify(args),
     });
+  }
+
+  private get fetch(): typeof fetch {
+    return this.options.fetch ?? fetch;
   }
 
   private keepCookie(response: Response) {
@@ -107,7 +151,7 @@ function actionResult(rows: FlightRow[]): unknown {
   return envelope?.a?.startsWith("$@") ? rowValue(rows, envelope.a.slice(2)) : undefined;
 }
 
-type TurnOutcome = { message: ChatUIMessage; conversationToken?: string } | { error: string };
+type TurnOutcome = { message: ChatUIMessage; conversationToken?: string } | { error: string; code?: string };
 
 /**
  * A finished turn: `{ ok: true }`, its stream closed, a `finish` chunk and no `error`
@@ -121,7 +165,7 @@ async function readTurn(body: Uint8Array): Promise<TurnOutcome> {
     | { ok: false; error: { code: string; message: string } }
     | undefined;
   if (!result) return { error: `no action result: ${new TextDecoder().decode(body).slice(0, 200)}` };
-  if (!result.ok) return { error: `${result.error.code}: ${result.error.message}` };
+  if (!result.ok) return { error: `${result.error.code}: ${result.error.message}`, code: result.error.code };
   const { chunks, ended } = streamChunks(rows, result.stream.slice(1));
   const types = chunks.map((chunk) => (chunk as { type: string }).type);
   if (ended !== "closed" || !types.includes("finish") || types.includes("error")) {

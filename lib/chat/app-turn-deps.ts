@@ -1,19 +1,21 @@
 import "server-only";
+import { headers } from "next/headers";
 import { after } from "next/server";
 import { chatModel } from "@/lib/ai/model";
 import { loadConfig } from "@/lib/config";
-import { turnLimiter } from "@/lib/limits/app-turn-limiter";
+import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
 import { requireSession } from "@/lib/session/current-session";
 import { flushTraces } from "@/lib/tracing/flush";
 import type { TurnDeps } from "./send-turn";
 
-/** The turn pipeline's dependencies as the running app has them: its config, cookie, limiter and model. */
+/** The turn pipeline's dependencies as the running app has them: its config, cookie, client address, limiter and model. */
 export function appTurnDeps(): TurnDeps {
   const config = loadConfig();
   return {
     visitor: requireSession,
+    address: async () => requestAddress(await headers()),
     config,
-    limiter: turnLimiter(),
+    limiter: appLimiter(),
     model: chatModel(config.model),
     afterResponse: after,
     flushTraces,

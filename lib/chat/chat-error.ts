@@ -26,6 +26,10 @@ export type ChatErrorCode =
   | "rate_limit:model"
   | "rate_limit:turns"
   | "rate_limit:concurrent"
+  | "rate_limit:address"
+  | "rate_limit:global"
+  | "rate_limit:writes"
+  | "gone:conversation"
   | "timeout:model"
   | "unavailable:model"
   | "internal:server"
@@ -117,6 +121,24 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
   },
   "rate_limit:concurrent": {
     message: "Too many of your answers are being written at once. Wait for one to finish, or stop it, then send again.",
+    retryable: false,
+  },
+  "rate_limit:address": {
+    message: "Too many turns came from your network in the last while. Wait a while, then send again.",
+    retryable: false,
+  },
+  "rate_limit:global": {
+    message: "This chat has answered all the turns its operator allows in an hour, for everyone. Wait a while, then send again.",
+    retryable: false,
+  },
+  // Votes, ratings and deletes: each one is a write to Phoenix.
+  "rate_limit:writes": {
+    message: "You have sent too many votes, ratings or deletions in the last hour, so this one was not saved. Wait a while, then try again.",
+    retryable: true,
+  },
+  // The conversation was deleted (its traces too): a turn or vote would bring its Phoenix session back.
+  "gone:conversation": {
+    message: "This conversation was deleted, so it can't be continued or rated here. Start a new conversation.",
     retryable: false,
   },
   "timeout:model": { message: "The model took too long to answer. Retry in a moment.", retryable: true },

@@ -1,21 +1,61 @@
 import "server-only";
+import type { TurnRefusal } from "@/lib/limits/limiter";
 import { traceTurn } from "@/lib/tracing/turn-span";
 import type { ChatError } from "./chat-error";
-import { usingTurnContext, type TurnSession } from "./run-turn";
+import { REFUSALS_UNTRACED_ATTRIBUTE, usingTurnContext, type TurnSession } from "./run-turn";
 
 /** The outcome a refused turn records, so Phoenix's filters (errors, this attribute) find who hits limits. */
 export const RATE_LIMITED = "rate_limited";
+/** Which limit refused it: budget, address, global or concurrency. */
+export const REFUSAL_REASON_ATTRIBUTE = "chat.turn.refusal.reason";
+/** When sending again can succeed, as the user was told. */
+export const REFUSAL_RETRY_AFTER_ATTRIBUTE = "chat.turn.refusal.retry_after_seconds";
+/** Set when the input was clipped: how long the user's words were. */
+export const REFUSED_INPUT_LENGTH_ATTRIBUTE = "chat.turn.input_length";
+/**
+ * A refused turn's input is clipped to this many characters: it shows what was asked
+ * without a flood of 4,000-character refusals costing the collector what answers do.
+ */
+export const REFUSED_INPUT_MAX_CHARS = 300;
 
 /**
- * A turn the limits refused is still a turn of its conversation in Phoenix: a root
- * span with the user's words as input and the refusal as output, status ERROR,
- * `chat.turn.outcome = rate_limited`, and no model call under it.
+ * A turn the limits refused is still a turn of its conversation in Phoenix: a root span
+ * with the user's words (clipped) as input and the refusal as output, status ERROR,
+ * `chat.turn.outcome = rate_limited`, which limit and when to come back, and no model call.
+ *
+ * Only the first refusal of a user in a minute is recorded (the limiter decides:
+ * `refusal.trace`); the span then carries how many were counted but not traced before
+ * it, and the user's next answered turn carries the rest. So a script hammering a limit
+ * costs one span a minute, and Phoenix still shows that it was refused, and how often.
  */
-export function recordRefusedTurn(session: TurnSession, message: string, refusal: ChatError): string | null {
+export function recordRefusedTurn(session: TurnSession, message: string, error: ChatError, refusal: TurnRefusal): string | null {
   return usingTurnContext(session, () =>
-    traceTurn(message, (turn) => {
-      turn.end({ outcome: RATE_LIMITED, output: refusal.message, error: refusal });
+    traceTurn(clipGraphemes(message, REFUSED_INPUT_MAX_CHARS), (turn) => {
+      turn.setAttributes({
+        [REFUSAL_REASON_ATTRIBUTE]: refusal.reason,
+        [REFUSAL_RETRY_AFTER_ATTRIBUTE]: refusal.retryAfterSeconds,
+        [REFUSALS_UNTRACED_ATTRIBUTE]: refusal.refusalsUntraced,
+        ...(message.length > REFUSED_INPUT_MAX_CHARS ? { [REFUSED_INPUT_LENGTH_ATTRIBUTE]: message.length } : {}),
+      });
+      turn.end({ outcome: RATE_LIMITED, output: error.message, error });
       return turn.traceId;
     }),
   );
+}
+
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/**
+ * At most `max` characters as a reader counts them, ending in "…" when cut: cutting
+ * UTF-16 units would split an emoji or detach a combining mark. Unlike the demo model's
+ * `clip` (lib/ai/demo-replies.ts) it keeps line breaks: this is the user's text, not a quote.
+ */
+export function clipGraphemes(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const kept: string[] = [];
+  for (const { segment } of graphemes.segment(text)) {
+    kept.push(segment);
+    if (kept.length > max) return `${kept.slice(0, max - 1).join("")}…`;
+  }
+  return text;
 }

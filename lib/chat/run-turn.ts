@@ -36,6 +36,8 @@ export type ChatTurnOptions = {
   scrub?: SecretScrubber;
   /** false when the turn limits could not be checked (Redis down): recorded on the root span. */
   limitChecked?: boolean;
+  /** Refusals of this user counted but not traced since their last traced span: recorded on the root span when > 0. */
+  refusalsUntraced?: number;
 };
 
 export type RunningTurn = {
@@ -64,9 +66,12 @@ export function usingTurnContext<T>(session: TurnSession, fn: () => T): T {
 
 /** On the root span: whether the turn limits were checked (false: Redis did not answer, the turn ran unlimited). */
 export const LIMIT_CHECKED_ATTRIBUTE = "chat.turn.limit_checked";
+/** On a root span: how many of this user's refusals since their last traced span were counted, not traced (lib/chat/refused-turn.ts). */
+export const REFUSALS_UNTRACED_ATTRIBUTE = "chat.turn.refusals_untraced";
 
 function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
   if (request.limitChecked !== undefined) turn.setAttributes({ [LIMIT_CHECKED_ATTRIBUTE]: request.limitChecked });
+  if (request.refusalsUntraced) turn.setAttributes({ [REFUSALS_UNTRACED_ATTRIBUTE]: request.refusalsUntraced });
   const controller = new AbortController();
   // Keyed by user, not conversation: a Stop from the tab that started the turn works whatever other tabs did.
   const unregister = registerTurn(request.turnId, request.session.userId, controller);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppConfig } from "@/lib/config";
 import { openConversationToken, sealTurnReceipt } from "@/lib/conversation/conversation-token";
 import { refusalError } from "@/lib/limits/describe-refusal";
-import type { TurnLimiter } from "@/lib/limits/turn-limiter";
+import type { ClientAddress, Limiter } from "@/lib/limits/limiter";
 import { errorLine } from "@/lib/log/error-line";
 import type { ActionSession } from "@/lib/session/session-cookie";
 import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
@@ -22,14 +22,17 @@ import { parseTurnMessages } from "./turn-request";
  * Next: the Server Action (app/actions/chat-turn.ts) only builds these from the app.
  *
  *   who (cookie) -> the request (zod, UI-message validation) -> which conversation (token)
- *   -> the limits -> the traced turn (lib/chat/run-turn.ts) -> the stream, with its receipt
+ *   -> the limits (the user's, the address's, everyone's; a deleted conversation)
+ *   -> the traced turn (lib/chat/run-turn.ts) -> the stream, with its receipt
  */
 
 export type TurnDeps = {
   /** Who is asking, from the session cookie. Actions never mint a user (lib/session/session-cookie.ts). */
   visitor: () => Promise<ActionSession>;
+  /** The client's address as a budget key (lib/limits/client-address.ts); null when unknown. */
+  address: () => Promise<ClientAddress>;
   config: Pick<AppConfig, "sessionSecrets" | "limits" | "flushEachTurn" | "secrets">;
-  limiter: TurnLimiter;
+  limiter: Pick<Limiter, "acquireTurn">;
   model: LanguageModel;
   /** Runs after the response has been sent (Next's `after()`), keeping a serverless function alive for it. */
   afterResponse: (task: () => Promise<void>) => void;
@@ -62,11 +65,21 @@ export async function sendTurn(request: unknown, deps: TurnDeps): Promise<TurnRe
     const turnSession = { sessionId: conversation.sessionId, userId: session.userId, tier: session.tier, region: session.region };
 
     // One round trip to Redis (or this process's counters); Redis down or slow: the turn runs, marked unchecked.
-    const limit = await deps.limiter.acquire(session.userId, session.tier);
+    const limit = await deps.limiter.acquireTurn({
+      userId: session.userId,
+      tier: session.tier,
+      address: await deps.address(),
+      sessionId: conversation.sessionId,
+    });
+    // A deleted conversation: nothing may be traced under its session id, or Phoenix would show it again.
+    if (!limit.ok && "gone" in limit) return failed("gone:conversation");
     if (!limit.ok) {
       const refusal = refusalError(limit.refusal, config.limits.perTier);
-      recordRefusedTurn(turnSession, message, refusal);
-      if (config.flushEachTurn) deps.afterResponse(deps.flushTraces);
+      // The first refusal of a user in a minute becomes a span; the others are only counted.
+      if (limit.refusal.trace) {
+        recordRefusedTurn(turnSession, message, refusal, limit.refusal);
+        if (config.flushEachTurn) deps.afterResponse(deps.flushTraces);
+      }
       return { ok: false, error: refusal.toPayload() };
     }
 
@@ -81,6 +94,7 @@ export async function sendTurn(request: unknown, deps: TurnDeps): Promise<TurnRe
         model: deps.model,
         scrub,
         limitChecked: limit.permit.checked,
+        refusalsUntraced: limit.permit.refusalsUntraced,
         maxDurationMs: deps.maxTurnMs,
       });
     } catch (error) {

@@ -70,6 +70,14 @@ export const EnvSchema = z.object({
   TURN_LIMIT_PRO: optional(wholeNumber("TURN_LIMIT_PRO", 1, 1_000_000, "200")).default(200),
   TURN_LIMIT_WINDOW_SECONDS: optional(wholeNumber("TURN_LIMIT_WINDOW_SECONDS", 1, 30 * 86_400, "3600 (an hour)")).default(3_600),
   MAX_CONCURRENT_TURNS: optional(wholeNumber("MAX_CONCURRENT_TURNS", 1, 100, "2")).default(2),
+  // Abuse and cost (README "Abuse and cost"): budgets a script cannot walk around by minting cookies.
+  TURN_LIMIT_PER_ADDRESS: optional(wholeNumber("TURN_LIMIT_PER_ADDRESS", 1, 1_000_000, "200")).default(200),
+  TURN_LIMIT_GLOBAL_PER_HOUR: optional(wholeNumber("TURN_LIMIT_GLOBAL_PER_HOUR", 1, 100_000_000, "1000")).default(1_000),
+  NEW_VISITORS_PER_ADDRESS: optional(wholeNumber("NEW_VISITORS_PER_ADDRESS", 1, 1_000_000, "20")).default(20),
+  WRITE_LIMIT_PER_USER: optional(wholeNumber("WRITE_LIMIT_PER_USER", 1, 1_000_000, "60")).default(60),
+  WRITE_LIMIT_PER_ADDRESS: optional(wholeNumber("WRITE_LIMIT_PER_ADDRESS", 1, 1_000_000, "300")).default(300),
+  // How many proxies of yours append to X-Forwarded-For in front of `next start` (0: trust none, use the socket).
+  TRUSTED_PROXY_HOPS: optional(wholeNumber("TRUSTED_PROXY_HOPS", 0, 10, "1 (one load balancer)")).default(0),
   REDIS_URL: optional(
     z.url({
       protocol: /^rediss?$/,

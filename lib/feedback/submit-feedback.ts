@@ -2,6 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { chatErrorPayload, type ChatErrorCode } from "@/lib/chat/chat-error";
 import { openConversationToken, openTurnReceipt } from "@/lib/conversation/conversation-token";
+import { writeRefusalError } from "@/lib/limits/describe-refusal";
+import type { ClientAddress, Limiter, WriteResult } from "@/lib/limits/limiter";
 import type { PhoenixClient, PhoenixFailure, PhoenixResult } from "@/lib/phoenix/rest-client";
 import {
   conversationFeedbackAnnotation,
@@ -12,24 +14,28 @@ import {
 } from "./feedback-annotations";
 import { MAX_FEEDBACK_COMMENT_CHARS, VOTES, type FeedbackChoice, type FeedbackResult, type Vote } from "./feedback-protocol";
 import type { OutageLog } from "./outage-log";
-import { writeOnceIngested, type WriteWithWaitOptions } from "./write-annotation";
+import { undoVote, writeVote, type VoteWriter } from "./write-feedback";
 
 /**
  * The feedback actions without Next: input in, the caller's user id from the cookie,
  * a vote written to (or removed from) Phoenix, a typed result out. Nothing is written
  * unless the conversation token opens for this user and the receipt names that same
  * conversation and user: the browser can never pick the trace or session it votes on.
+ * Each vote is budgeted (per user and per client address) before Phoenix sees it.
  */
 
-export type FeedbackDeps = {
+export type FeedbackDeps = VoteWriter & {
   /** null when tracing is off: no traces, nothing to vote on. */
   phoenix: PhoenixClient | null;
   projectName: string;
   /** SESSION_SECRET's secrets, newest first: they seal tokens and receipts. */
   secrets: readonly string[];
   outageLog: OutageLog;
-  write?: WriteWithWaitOptions;
+  limiter: Pick<Limiter, "acquireWrite" | "noteQueuedVote" | "undoStillStands">;
 };
+
+/** Who votes: the cookie's user, and the client address the write budget counts. */
+export type Voter = { userId: string; address: ClientAddress };
 
 const choiceFields = {
   conversationToken: z.string(),
@@ -43,7 +49,7 @@ const ConversationRatingSchema = z.object(choiceFields).strict();
 type Failed = { ok: false; error: ReturnType<typeof chatErrorPayload> };
 const failed = (code: ChatErrorCode, detail?: string): Failed => ({ ok: false, error: chatErrorPayload(code, detail) });
 
-export async function submitTurnVote(input: unknown, caller: { userId: string }, deps: FeedbackDeps): Promise<FeedbackResult> {
+export async function submitTurnVote(input: unknown, caller: Voter, deps: FeedbackDeps): Promise<FeedbackResult> {
   const request = parse(TurnVoteSchema, input, deps);
   if (!request.ok) return request;
   const { phoenix, value: { conversationToken, receipt, vote, comment } } = request;
@@ -53,24 +59,25 @@ export async function submitTurnVote(input: unknown, caller: { userId: string },
   const turn = await openTurnReceipt(receipt, { sessionId: conversation.sessionId, userId: caller.userId }, deps.secrets);
   if (!turn.ok) return failed(turn.code);
 
-  const target = { traceId: turn.traceId, userId: caller.userId };
+  const target = { userId: caller.userId, target: `trace:${turn.traceId}` };
+  const allowed = await budget(caller, conversation.sessionId, target.target, vote === null, deps);
+  if (!allowed.ok) return allowed;
   const sent =
     vote === null
-      ? await phoenix.deleteTraceAnnotations(
-          feedbackDeleteFilter(deps.projectName, turnFeedbackIdentifier(caller.userId, turn.traceId)),
+      ? await undoVote(
+          () => phoenix.deleteTraceAnnotations(feedbackDeleteFilter(deps.projectName, turnFeedbackIdentifier(caller.userId, turn.traceId))),
+          { ...target, undoId: allowed.writeId, undoneAt: allowed.at, queuedAt: allowed.queuedAt },
+          deps,
         )
-      : await writeOnceIngested(
-          (options) => phoenix.annotateTraces([turnFeedbackAnnotation(target, choice(vote, comment))], options),
-          deps.write,
+      : await writeVote(
+          (options) => phoenix.annotateTraces([turnFeedbackAnnotation({ traceId: turn.traceId, userId: caller.userId }, choice(vote, comment))], options),
+          target,
+          deps,
         );
   return outcome(sent, vote === null, deps.outageLog);
 }
 
-export async function submitConversationRating(
-  input: unknown,
-  caller: { userId: string },
-  deps: FeedbackDeps,
-): Promise<FeedbackResult> {
+export async function submitConversationRating(input: unknown, caller: Voter, deps: FeedbackDeps): Promise<FeedbackResult> {
   const request = parse(ConversationRatingSchema, input, deps);
   if (!request.ok) return request;
   const { phoenix, value: { conversationToken, vote, comment } } = request;
@@ -78,20 +85,40 @@ export async function submitConversationRating(
   const conversation = await openConversationToken(conversationToken, caller.userId, deps.secrets);
   if (!conversation.ok) return failed(conversation.code);
 
-  const target = { sessionId: conversation.sessionId, userId: caller.userId };
+  const { sessionId } = conversation;
+  const target = { userId: caller.userId, target: `session:${sessionId}` };
+  const allowed = await budget(caller, sessionId, target.target, vote === null, deps);
+  if (!allowed.ok) return allowed;
   const sent =
     vote === null
-      ? await phoenix.deleteSessionAnnotations(
-          feedbackDeleteFilter(deps.projectName, conversationFeedbackIdentifier(caller.userId, conversation.sessionId)),
+      ? await undoVote(
+          () => phoenix.deleteSessionAnnotations(feedbackDeleteFilter(deps.projectName, conversationFeedbackIdentifier(caller.userId, sessionId))),
+          { ...target, undoId: allowed.writeId, undoneAt: allowed.at, queuedAt: allowed.queuedAt },
+          deps,
         )
-      : await writeOnceIngested(
-          (options) => phoenix.annotateSessions([conversationFeedbackAnnotation(target, choice(vote, comment))], options),
-          deps.write,
+      : await writeVote(
+          (options) => phoenix.annotateSessions([conversationFeedbackAnnotation({ sessionId, userId: caller.userId }, choice(vote, comment))], options),
+          target,
+          deps,
         );
   return outcome(sent, vote === null, deps.outageLog);
 }
 
-/** Tracing off, wrong shapes, an over-long comment: refused before anything is opened or sent. */
+/** The write budgets (one round trip); a deleted conversation is refused so its session stays gone. */
+async function budget(
+  caller: Voter,
+  sessionId: string,
+  target: string,
+  undo: boolean,
+  deps: FeedbackDeps,
+): Promise<Extract<WriteResult, { ok: true }> | Failed> {
+  const allowed = await deps.limiter.acquireWrite({ ...caller, sessionId, refuseGone: true, vote: { target, undo } });
+  if (allowed.ok) return allowed;
+  if ("gone" in allowed) return failed("gone:conversation");
+  return { ok: false, error: writeRefusalError(allowed.refusal).toPayload() };
+}
+
+/** Tracing off, wrong shapes, an over-long comment: refused before anything is opened, counted or sent. */
 function parse<T extends { comment?: string | undefined }>(
   schema: z.ZodType<T>,
   input: unknown,
@@ -129,6 +156,8 @@ function userDetail(failure: PhoenixFailure): string | undefined {
       return "Phoenix refused the server's API key";
     case "timeout":
       return "Phoenix took too long";
+    case "busy":
+      return "the server is sending Phoenix too much at once";
     case "rejected":
     case "not_found":
       return `Phoenix refused the request (${failure.status ?? "no status"})`;

@@ -1,6 +1,6 @@
-import { ChatError } from "@/lib/chat/chat-error";
+import { ChatError, type ChatErrorCode } from "@/lib/chat/chat-error";
 import type { Tier } from "@/lib/session/chat-session";
-import type { TurnBudget, TurnRefusal } from "./turn-limiter";
+import type { TurnBudget, TurnRefusal, VisitorResult, WriteResult } from "./limiter";
 
 /**
  * A refused turn, in the words a user reads: why, when they can send again, and
@@ -10,24 +10,64 @@ import type { TurnBudget, TurnRefusal } from "./turn-limiter";
  *    in 12 minutes. Free allows 20 turns an hour; Pro allows 200."
  */
 export function describeRefusal(refusal: TurnRefusal, perTier: Record<Tier, TurnBudget>): string {
-  if (refusal.reason === "concurrency") {
-    const running = refusal.limit === 1 ? "an answer" : `${refusal.limit} answers`;
-    return (
-      `You already have ${running} being written, the most one user can have at once. ` +
-      "Wait for one to finish, or stop it, then send again."
-    );
+  const when = `You can send again in ${duration(refusal.retryAfterSeconds)}.`;
+  switch (refusal.reason) {
+    case "concurrency": {
+      const running = refusal.limit === 1 ? "an answer" : `${refusal.limit} answers`;
+      return (
+        `You already have ${running} being written, the most one user can have at once. ` +
+        "Wait for one to finish, or stop it, then send again."
+      );
+    }
+    case "address":
+      return (
+        `Too many turns came from your network: ${turns(refusal.limit)} ${per(refusal.windowSeconds)} is the most ` +
+        `one address may send, for everyone behind it together. ${when}`
+      );
+    case "global":
+      return (
+        `This chat has answered the ${turns(refusal.limit)} its operator allows ${per(refusal.windowSeconds)}, ` +
+        `for all its users together. ${when}`
+      );
+    case "budget":
+      return (
+        `You have used the ${turns(refusal.limit)} the ${capitalize(refusal.tier)} tier allows ${per(refusal.windowSeconds)}. ` +
+        `${when} ${compareTiers(refusal.tier, perTier)}`
+      );
   }
-  const tierName = capitalize(refusal.tier);
-  return (
-    `You have used the ${turns(refusal.limit)} the ${tierName} tier allows ${per(refusal.windowSeconds)}. ` +
-    `You can send again in ${duration(refusal.retryAfterSeconds)}. ${compareTiers(refusal.tier, perTier)}`
-  );
 }
+
+const REFUSAL_CODES = {
+  budget: "rate_limit:turns",
+  concurrency: "rate_limit:concurrent",
+  address: "rate_limit:address",
+  global: "rate_limit:global",
+} as const satisfies Record<TurnRefusal["reason"], ChatErrorCode>;
 
 /** The refusal as the typed error the chat UI shows (no Retry button: retrying now would be refused again). */
 export function refusalError(refusal: TurnRefusal, perTier: Record<Tier, TurnBudget>): ChatError {
-  const code = refusal.reason === "budget" ? "rate_limit:turns" : "rate_limit:concurrent";
-  return new ChatError(code, undefined, { message: describeRefusal(refusal, perTier), retryAfterSeconds: refusal.retryAfterSeconds });
+  return new ChatError(REFUSAL_CODES[refusal.reason], undefined, {
+    message: describeRefusal(refusal, perTier),
+    retryAfterSeconds: refusal.retryAfterSeconds,
+  });
+}
+
+/** A vote, rating or delete over its budget: "You have sent 60 votes, ratings or deletions an hour..." */
+export function writeRefusalError(refusal: Extract<WriteResult, { refusal: unknown }>["refusal"]): ChatError {
+  const who = refusal.reason === "user" ? "one user" : "one network (everyone behind its address together)";
+  const message =
+    `Not saved: ${refusal.limit.toLocaleString("en-US")} votes, ratings or deletions ${per(refusal.windowSeconds)} ` +
+    `are the most ${who} may send. Try again in ${duration(refusal.retryAfterSeconds)}.`;
+  return new ChatError("rate_limit:writes", undefined, { message, retryAfterSeconds: refusal.retryAfterSeconds });
+}
+
+/** The page a new visitor over the address's budget sees (proxy.ts answers it with 429). */
+export function describeVisitorRefusal(refusal: Extract<VisitorResult, { ok: false }>): string {
+  return (
+    `${refusal.limit.toLocaleString("en-US")} new visitors ${per(refusal.windowSeconds)} may start a chat from one network, ` +
+    `and that many came from yours. Come back in ${duration(refusal.retryAfterSeconds)}, ` +
+    "or open the chat in the browser you used before: it still knows you."
+  );
 }
 
 /** "Free allows 20 turns an hour; Pro allows 200." The user's own tier first. */

@@ -18,12 +18,12 @@ export function createOutageLog(what: string, log: (line: string) => void): Outa
     down(reason) {
       if (isDown) return;
       isDown = true;
-      log(`[limits] ${what} unreachable (${reason}): turns are not limited until it answers again`);
+      log(`[limits] ${what} unreachable (${reason}): nothing is limited until it answers again (fail open)`);
     },
     up() {
       if (!isDown) return;
       isDown = false;
-      log(`[limits] ${what} answers again: turns are limited again`);
+      log(`[limits] ${what} answers again: the limits hold again`);
     },
     get isDown() {
       return isDown;

@@ -1,4 +1,5 @@
 import "server-only";
+import { BUSY, createConcurrencyCap } from "./concurrency-cap";
 
 /**
  * A small typed client for the few Phoenix REST endpoints the app writes to
@@ -8,6 +9,8 @@ import "server-only";
  * schema (`GET /openapi.json`), checked against Phoenix 20.26.
  *
  * Failures are values, never thrown: Phoenix being down must not crash a caller.
+ * Every call goes through one concurrency cap per client; the app has one client
+ * (lib/phoenix/app-phoenix-client.ts), so the cap holds for the whole server.
  */
 
 export type AnnotatorKind = "HUMAN" | "LLM" | "CODE";
@@ -51,7 +54,9 @@ export type PhoenixFailureKind =
   /** any other 4xx: Phoenix read the request and refused it */
   | "rejected"
   /** 5xx, or an answer that is not what the schema promises */
-  | "failed";
+  | "failed"
+  /** not sent: this server already had as many calls to Phoenix in flight as it allows */
+  | "busy";
 
 export type PhoenixFailure = { kind: PhoenixFailureKind; status?: number; detail: string };
 export type PhoenixResult<T> = { ok: true; value: T } | { ok: false; failure: PhoenixFailure };
@@ -71,6 +76,13 @@ export type PhoenixClientOptions = {
   baseUrl: string;
   apiKey?: string;
   timeoutMs?: number;
+  /**
+   * Calls in flight at most (default 8); one more waits up to `queueWaitMs` (default 1 s)
+   * for a slot, then fails as `busy` without being sent. A flood of votes then costs
+   * Phoenix a handful of concurrent requests, never hundreds.
+   */
+  maxConcurrent?: number;
+  queueWaitMs?: number;
   fetch?: typeof fetch;
 };
 
@@ -78,10 +90,24 @@ export type PhoenixClient = ReturnType<typeof createPhoenixClient>;
 
 const MAX_DETAIL_CHARS = 300;
 
-export function createPhoenixClient({ baseUrl, apiKey, timeoutMs = 5_000, fetch: fetchImpl = fetch }: PhoenixClientOptions) {
+export function createPhoenixClient({
+  baseUrl,
+  apiKey,
+  timeoutMs = 5_000,
+  maxConcurrent = 8,
+  queueWaitMs = 1_000,
+  fetch: fetchImpl = fetch,
+}: PhoenixClientOptions) {
   const root = baseUrl.replace(/\/+$/, "");
+  const cap = createConcurrencyCap(maxConcurrent, queueWaitMs);
 
   async function call(method: string, path: string, body?: unknown): Promise<PhoenixResult<Response>> {
+    const sent = await cap.run(() => send(method, path, body));
+    if (sent !== BUSY) return sent;
+    return failure("busy", `${method} ${path.split("?")[0]}: ${maxConcurrent} calls to Phoenix already in flight; not sent`);
+  }
+
+  async function send(method: string, path: string, body?: unknown): Promise<PhoenixResult<Response>> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;

@@ -34,10 +34,25 @@ export async function openSessionCookie(cookies: SessionCookies, request: Sessio
   });
 }
 
-/** For page requests (proxy.ts): open, mint if missing, refresh the region, re-seal. One write. */
-export async function refreshSessionCookie(cookies: SessionCookies, request: SessionRequest): Promise<SessionHandle> {
+/**
+ * For page requests (proxy.ts): open, mint if missing, refresh the region, re-seal. One write.
+ * `admitNewVisitor` is asked only when a user would be minted (proxy.ts budgets that per
+ * client address); when it says no, nothing is written and the answer is null.
+ */
+export async function refreshSessionCookie(cookies: SessionCookies, request: SessionRequest): Promise<SessionHandle>;
+export async function refreshSessionCookie(
+  cookies: SessionCookies,
+  request: SessionRequest,
+  admitNewVisitor: () => Promise<boolean>,
+): Promise<SessionHandle | null>;
+export async function refreshSessionCookie(
+  cookies: SessionCookies,
+  request: SessionRequest,
+  admitNewVisitor?: () => Promise<boolean>,
+): Promise<SessionHandle | null> {
   const config = loadConfig();
   const opened = await openSessionCookie(cookies, request);
+  if (!opened.current && admitNewVisitor && !(await admitNewVisitor())) return null;
   const region = regionFromHeaders(request.headers, config.onVercel, opened.current?.region ?? config.defaultRegion);
   const session = opened.current ? { ...opened.current, region } : mintSession(region);
   await opened.save(session);

@@ -322,6 +322,48 @@ test.describe("conversations you come back to", () => {
     }
   });
 
+  test("a tab still showing a conversation another tab deleted (traces too): its turn is refused, and it goes on in a new conversation; the deleted session never comes back", async ({
+    browser,
+    e2e,
+  }) => {
+    const app = await startApp({
+      name: "delete-gone",
+      logDir: e2e.tempDir,
+      env: { PHOENIX_COLLECTOR_ENDPOINT: e2e.phoenix.url, PHOENIX_PROJECT_NAME: e2e.projectName, DELETE_TRACES_WITH_CONVERSATION: "true" },
+    });
+    const context = await browser.newContext({ baseURL: app.url });
+    try {
+      const deleting = await context.newPage();
+      await deleting.goto("/");
+      const doomed = await sessionIdOf(deleting);
+      await sendAndWait(deleting, "Erase this conversation");
+      await waitForSession(e2e.phoenix.url, doomed, (s) => s.numTraces === 1);
+      const stale = await context.newPage();
+      await stale.goto("/");
+      await openFromList(stale, doomed);
+
+      await startNew(deleting);
+      await item(deleting, doomed).getByTestId("delete-conversation").click();
+      await item(deleting, doomed).getByTestId("confirm-delete").click();
+      await expect(item(deleting, doomed)).toHaveCount(0);
+      await expect.poll(() => fetchSession(e2e.phoenix.url, doomed)).toBeNull();
+
+      // The other tab still shows it and sends: refused before anything is traced, with a way on.
+      const failed = await sendAndWait(stale, "Am I still here?", "error");
+      await expect(failed.getByTestId("turn-error")).toHaveAttribute("data-code", "gone:conversation");
+      await failed.getByTestId("continue-in-new-session").click();
+      await expect(stale.getByTestId("session-id")).not.toHaveText(doomed);
+      await expect(answers(stale).last()).toHaveAttribute("data-status", "done");
+      const moved = await sessionIdOf(stale);
+      expect(rootInputs(await waitForSession(e2e.phoenix.url, moved, (s) => s.numTraces === 1))).toEqual(["Am I still here?"]);
+      // The new session's trace is in, so anything the refused turn had sent would be too: nothing was.
+      expect(await fetchSession(e2e.phoenix.url, doomed)).toBeNull();
+    } finally {
+      await context.close();
+      await app.stop();
+    }
+  });
+
   test("when Phoenix cannot delete the traces, the conversation can still be deleted from this browser", async ({ browser, e2e }) => {
     // Nothing listens at this collector: every trace delete fails (and the chat works all the same).
     const app = await startApp({

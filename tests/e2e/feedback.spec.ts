@@ -326,6 +326,59 @@ test.describe("feedback on answers and conversations, in Phoenix", () => {
       await faults.close();
     }
   });
+
+  test("a vote before its trace is in Phoenix is queued at once (one retry); an undo of it holds even after Phoenix's queue lands the vote", async ({
+    browser,
+    e2e,
+  }) => {
+    // The real Phoenix behind a proxy that holds the app's span exports until told: the votes find no trace.
+    const phoenix = await startHoldingPhoenix(e2e.phoenix.url);
+    const app = await startApp({
+      name: "feedback-queued",
+      logDir: e2e.tempDir,
+      env: { PHOENIX_COLLECTOR_ENDPOINT: phoenix.url, PHOENIX_PROJECT_NAME: e2e.projectName },
+    });
+    const context = await browser.newContext({ baseURL: app.url });
+    try {
+      const page = await context.newPage();
+      await page.goto("/");
+      await sendAndWait(page, "Hello!");
+      await sendAndWait(page, "What time is it in Tokyo?");
+      const sessionId = await sessionIdOf(page);
+      const [kept, undone] = [await traceIdOf(page, sessionId, 0), await traceIdOf(page, sessionId, 1)];
+
+      // The undone vote first: once the kept one (queued after it) has landed, so has the undone one.
+      const second = thumbs(answers(page).nth(1), "feedback");
+      await second.up.click();
+      await expectPressed(second, "up");
+      await second.up.click();
+      await expectPressed(second, null);
+      const first = thumbs(answers(page).first(), "feedback");
+      await first.up.click();
+      await expectPressed(first, "up");
+      // Each vote: sync=true found no trace (404), then the one retry, queued (sync=false); the undo: one DELETE so far.
+      const writesOf = (traceId: string) => phoenix.log.filter((r) => r.traceId === traceId).map((r) => `${r.sync} ${r.status}`);
+      expect(writesOf(kept)).toEqual(["true 404", "false 200"]);
+      expect(writesOf(undone)).toEqual(["true 404", "false 200"]);
+      const deletes = () => phoenix.log.filter((r) => r.method === "DELETE" && r.path.endsWith("/trace_annotations")).length;
+      expect(deletes()).toBe(1);
+
+      // The traces reach Phoenix; its queue retries every 10 s and lands both queued votes, the undone one too
+      // (without the guard it would stay: a delete that came before the vote landed removes nothing).
+      await phoenix.release();
+      await waitForAnnotations(() => fetchTraceAnnotations(e2e.phoenix.url, kept), (a) => a.length === 1 && a[0]!.label === "positive");
+      // The undo's second delete, after the response, once the queue has had its retry: the vote stays undone.
+      await expect.poll(deletes, { timeout: 30_000 }).toBe(2);
+      expect(await fetchTraceAnnotations(e2e.phoenix.url, undone)).toEqual([]);
+      await page.reload();
+      await expectPressed(thumbs(answers(page).nth(1), "feedback"), null);
+      await expectPressed(thumbs(answers(page).first(), "feedback"), "up");
+    } finally {
+      await context.close();
+      await app.stop();
+      await phoenix.close();
+    }
+  });
 });
 
 /** Calls a Server Action from the page the way the page does; returns status and the raw answer. */
@@ -376,6 +429,68 @@ async function startFaultyPhoenix(target: string) {
     },
     set failing(value: boolean) {
       state.failing = value;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A pass-through to the real Phoenix that holds the app's span exports (answering 200)
+ * until `release()`, then sends them on and lets later ones through: a trace "not yet
+ * ingested" for as long as a test needs. Logs each annotation write and delete it passes.
+ */
+async function startHoldingPhoenix(target: string) {
+  const upstream = new URL(target);
+  const held: { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer }[] = [];
+  let holding = true;
+  const log: { method: string; path: string; sync: string | null; traceId?: string; status: number }[] = [];
+
+  const forward = (method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Buffer) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const out = httpRequest({ host: upstream.hostname, port: upstream.port, method, path, headers: { ...headers, host: upstream.host } }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+        answer.on("end", () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+      });
+      out.on("error", reject);
+      out.end(body);
+    });
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const body = Buffer.concat(chunks);
+      const url = new URL(req.url ?? "/", "http://proxy");
+      if (holding && req.method === "POST" && url.pathname === "/v1/traces") {
+        held.push({ path: req.url!, headers: req.headers, body });
+        res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+        return;
+      }
+      try {
+        const answer = await forward(req.method ?? "GET", req.url ?? "/", req.headers, body);
+        if (url.pathname.endsWith("_annotations")) {
+          const traceId = req.method === "POST" ? (JSON.parse(body.toString("utf8")) as { data: { trace_id?: string }[] }).data[0]?.trace_id : undefined;
+          log.push({ method: req.method ?? "GET", path: url.pathname, sync: url.searchParams.get("sync"), traceId, status: answer.status });
+        }
+        res.writeHead(answer.status, answer.headers).end(answer.body);
+      } catch {
+        res.writeHead(502).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    log,
+    async release() {
+      holding = false;
+      for (const request of held.splice(0)) await forward("POST", request.path, request.headers, request.body);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -132,6 +132,26 @@ describe("the Phoenix REST client", () => {
     expect(await client.annotateTraces([vote("positive", 1)])).toMatchObject({ ok: false, failure: { kind: "timeout" } });
   });
 
+  it("caps the calls in flight: one more waits briefly for a slot, then fails as busy without being sent", async () => {
+    phoenix.stopAnswering();
+    const client = createPhoenixClient({ baseUrl: phoenix.url, apiKey: "px-key", timeoutMs: 2_000, maxConcurrent: 2, queueWaitMs: 100 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => client.annotateTraces([vote("positive", 1)])));
+    // Only two ever reached Phoenix; the rest never left this server.
+    expect(phoenix.requests).toHaveLength(2);
+    expect(results.filter((r) => !r.ok && r.failure.kind === "timeout")).toHaveLength(2);
+    const busy = results.filter((r) => !r.ok && r.failure.kind === "busy");
+    expect(busy).toHaveLength(18);
+    if (!busy[0]!.ok) expect(busy[0]!.failure.detail).toMatch(/2 calls to Phoenix already in flight; not sent/);
+  });
+
+  it("hands a freed slot to a waiting call, in order, so a short burst is not refused", async () => {
+    phoenix.ingest({ traceId: TRACE });
+    const client = createPhoenixClient({ baseUrl: phoenix.url, apiKey: "px-key", maxConcurrent: 1, queueWaitMs: 5_000 });
+    const results = await Promise.all(Array.from({ length: 4 }, () => client.annotateTraces([vote("positive", 1)], { sync: true })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(phoenix.requests).toHaveLength(4);
+  });
+
   it("says unreachable when nothing listens", async () => {
     const port = await closedPort();
     const client = createPhoenixClient({ baseUrl: `http://127.0.0.1:${port}` });

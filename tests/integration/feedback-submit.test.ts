@@ -4,7 +4,10 @@ import { sealConversationToken, sealTurnReceipt } from "@/lib/conversation/conve
 import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/feedback/feedback-protocol";
 import { createOutageLog } from "@/lib/feedback/outage-log";
 import { submitConversationRating, submitTurnVote, type FeedbackDeps } from "@/lib/feedback/submit-feedback";
+import { QUEUED_VOTE_SETTLE_MS, type Limits } from "@/lib/limits/limiter";
+import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
 import { createPhoenixClient } from "@/lib/phoenix/rest-client";
+import { testLimits } from "../support/limits";
 import { startFakePhoenix, type FakePhoenix } from "./support/fake-phoenix";
 
 /**
@@ -18,6 +21,9 @@ const log = { warn: vi.fn(), info: vi.fn() };
 
 let phoenix: FakePhoenix;
 let deps: FeedbackDeps;
+/** What the action left to run after its response (Next's `after()`), run by the test when it chooses. */
+let afterResponse: (() => Promise<void>)[];
+let slept: number[];
 
 beforeAll(async () => {
   phoenix = await startFakePhoenix({ projectName: PROJECT, apiKey: "px-key" });
@@ -29,14 +35,30 @@ beforeEach(() => {
   phoenix.requests.length = 0;
   log.warn.mockClear();
   log.info.mockClear();
-  deps = {
+  afterResponse = [];
+  slept = [];
+  deps = depsWith(testLimits());
+});
+
+function depsWith(limits: Limits): FeedbackDeps {
+  return {
     phoenix: createPhoenixClient({ baseUrl: phoenix.url, apiKey: "px-key", timeoutMs: 300 }),
     projectName: PROJECT,
     secrets: SECRETS,
     outageLog: createOutageLog(log),
-    write: { retryDelaysMs: [0, 0], flushTraces: async () => undefined },
+    limiter: createMemoryLimiter(limits),
+    afterResponse: (task) => void afterResponse.push(task),
+    flushTraces: async () => undefined,
+    sleep: async (ms) => void slept.push(ms),
   };
-});
+}
+
+/** Runs what the action left for after its response, as Next's `after()` would. */
+async function runAfterResponse(): Promise<void> {
+  for (const task of afterResponse.splice(0)) await task();
+}
+
+const caller = (userId: string) => ({ userId, address: "192.0.2.50" });
 
 const traceId = () => randomBytes(16).toString("hex");
 
@@ -60,7 +82,7 @@ describe("a vote on an answer", () => {
     const turn = await aTurn();
     const result = await submitTurnVote(
       { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "negative", comment: "  Wrong city.  " },
-      { userId: turn.userId },
+      caller(turn.userId),
       deps,
     );
     expect(result).toEqual({ ok: true });
@@ -86,7 +108,7 @@ describe("a vote on an answer", () => {
     const turn = await aTurn();
     const other = await aTurn();
     const vote = (t: typeof turn, v: "positive" | "negative" | null, comment?: string) =>
-      submitTurnVote({ conversationToken: t.conversationToken, receipt: t.receipt, vote: v, comment }, { userId: t.userId }, deps);
+      submitTurnVote({ conversationToken: t.conversationToken, receipt: t.receipt, vote: v, comment }, caller(t.userId), deps);
 
     await vote(turn, "negative", "Too long");
     await vote(other, "negative");
@@ -106,35 +128,111 @@ describe("a vote on an answer", () => {
     expect(phoenix.traceAnnotations(other.traceId)).toHaveLength(1);
   });
 
-  it("right after the answer: sends our spans, writes once the trace is in, so an undo cannot be overtaken", async () => {
+  it("right after the answer (trace not ingested): one sync write, one queued retry, answered at once; our spans go after the response", async () => {
     const turn = await aTurn({ ingested: false });
     const flushTraces = vi.fn(async () => phoenix.ingest({ traceId: turn.traceId, sessionId: turn.sessionId }));
-    const d = { ...deps, write: { retryDelaysMs: [0], flushTraces } };
-    const vote = (v: "positive" | null) =>
-      submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: v }, { userId: turn.userId }, d);
-
-    expect(await vote("positive")).toEqual({ ok: true });
+    const d = { ...deps, flushTraces };
+    const result = await submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" }, caller(turn.userId), d);
+    expect(result).toEqual({ ok: true });
+    // At most one retry, and the request waited for nothing: no flush, no pause before answering.
+    expect(phoenix.requests.map((r) => r.query.get("sync"))).toEqual(["true", "false"]);
+    expect(flushTraces).not.toHaveBeenCalled();
+    expect(phoenix.queued()).toBe(1);
+    await runAfterResponse();
     expect(flushTraces).toHaveBeenCalledOnce();
-    expect(phoenix.requests.map((r) => r.query.get("sync"))).toEqual(["true", "true"]);
-    expect(phoenix.queued()).toBe(0);
-    await vote(null);
-    // Whatever Phoenix still had queued lands now: nothing may bring the vote back.
+    // Phoenix's queue lands the vote once the trace is in.
+    expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(1);
+    expect(phoenix.requests).toHaveLength(2);
+  });
+
+  it("an undo while that vote is still queued: deletes now, and once more after Phoenix's queue has retried, so the vote never comes back", async () => {
+    const turn = await aTurn({ ingested: false });
+    const vote = (v: "positive" | null) =>
+      submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: v }, caller(turn.userId), deps);
+    expect(await vote("positive")).toEqual({ ok: true });
+    await runAfterResponse();
+    expect(await vote(null)).toEqual({ ok: true });
+    const deletes = () => phoenix.requests.filter((r) => r.method === "DELETE").length;
+    expect(deletes()).toBe(1);
+    // The trap: the trace arrives, Phoenix's queue retries, and the queued vote lands after the undo.
     phoenix.ingest({ traceId: turn.traceId });
+    expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(1);
+    await runAfterResponse();
+    expect(slept).toHaveLength(1);
+    expect(slept[0]).toBeGreaterThan(0);
+    expect(slept[0]).toBeLessThanOrEqual(QUEUED_VOTE_SETTLE_MS);
+    expect(deletes()).toBe(2);
     expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(0);
   });
 
-  it("falls back to Phoenix's queue when the trace is still not there, and the vote lands once it is", async () => {
+  it("a vote again after such an undo: the later delete is skipped, the new vote stays", async () => {
     const turn = await aTurn({ ingested: false });
-    const result = await submitTurnVote(
-      { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" },
-      { userId: turn.userId },
-      deps,
-    );
-    expect(result).toEqual({ ok: true });
-    expect(phoenix.requests.map((r) => r.query.get("sync"))).toEqual(["true", "true", "true", "false"]);
-    expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(0);
+    const vote = (v: "positive" | "negative" | null) =>
+      submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: v }, caller(turn.userId), deps);
+    await vote("positive");
+    await vote(null);
+    const deferred = afterResponse.splice(0);
     phoenix.ingest({ traceId: turn.traceId });
-    expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(1);
+    expect(await vote("negative")).toEqual({ ok: true });
+    for (const task of deferred) await task();
+    expect(phoenix.traceAnnotations(turn.traceId).map((a) => a.result?.label)).toEqual(["negative"]);
+    expect(phoenix.requests.filter((r) => r.method === "DELETE")).toHaveLength(1);
+  });
+
+  it("an undo of a vote that was written at once deletes once, and nothing is left for later", async () => {
+    const turn = await aTurn();
+    const vote = (v: "positive" | null) =>
+      submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: v }, caller(turn.userId), deps);
+    await vote("positive");
+    await vote(null);
+    expect(afterResponse).toHaveLength(0);
+    expect(phoenix.requests.map((r) => r.method)).toEqual(["POST", "DELETE"]);
+  });
+});
+
+describe("the write budget", () => {
+  it("300 votes from one cookie: refused past the budget with a message that says when, at most one retry for each accepted", async () => {
+    const turn = await aTurn({ ingested: false });
+    const d = depsWith(testLimits({ writes: { perUser: { turns: 20, windowSeconds: 3600 }, perAddress: { turns: 1_000, windowSeconds: 3600 } } }));
+    const votes = Array.from({ length: 300 }, (_, i) =>
+      submitTurnVote(
+        { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: i % 2 ? "positive" : "negative" },
+        caller(turn.userId),
+        d,
+      ),
+    );
+    const results = await Promise.all(votes);
+    expect(results.filter((r) => r.ok)).toHaveLength(20);
+    const refused = results.filter((r) => !r.ok);
+    expect(refused).toHaveLength(280);
+    expect(refused[0]).toMatchObject({ ok: false, error: { code: "rate_limit:writes", retryAfterSeconds: expect.any(Number) } });
+    if (!refused[0]!.ok) expect(refused[0]!.error.message).toMatch(/^Not saved: 20 votes, ratings or deletions an hour are the most one user may send\. Try again in 1 hour\.$/);
+    expect(phoenix.requests.length).toBeLessThanOrEqual(2 * 20);
+    expect(phoenix.requests.filter((r) => r.path === "/v1/trace_annotations")).toHaveLength(40);
+  });
+
+  it("is per address too: fresh cookies from one address share it", async () => {
+    const d = depsWith(testLimits({ writes: { perUser: { turns: 100, windowSeconds: 3600 }, perAddress: { turns: 5, windowSeconds: 3600 } } }));
+    const results = [];
+    for (let i = 0; i < 8; i++) {
+      const turn = await aTurn();
+      results.push(await submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" }, caller(turn.userId), d));
+    }
+    expect(results.map((r) => (r.ok ? "ok" : r.error.code))).toEqual([...Array(5).fill("ok"), ...Array(3).fill("rate_limit:writes")]);
+    expect(phoenix.requests).toHaveLength(5);
+  });
+
+  it("refuses votes and ratings in a deleted conversation, sending nothing", async () => {
+    const turn = await aTurn();
+    await (deps.limiter as ReturnType<typeof createMemoryLimiter>).forgetConversation(turn.sessionId);
+    expect(
+      await submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" }, caller(turn.userId), deps),
+    ).toMatchObject({ ok: false, error: { code: "gone:conversation", retryable: false } });
+    expect(await submitConversationRating({ conversationToken: turn.conversationToken, vote: "positive" }, caller(turn.userId), deps)).toMatchObject({
+      ok: false,
+      error: { code: "gone:conversation" },
+    });
+    expect(phoenix.requests).toHaveLength(0);
   });
 });
 
@@ -144,7 +242,7 @@ describe("refused, with nothing sent to Phoenix", () => {
     const attacker = randomUUID();
     const result = await submitTurnVote(
       { conversationToken: victim.conversationToken, receipt: victim.receipt, vote: "negative" },
-      { userId: attacker },
+      caller(attacker),
       deps,
     );
     expect(result).toMatchObject({ ok: false, error: { code: "forbidden:conversation", retryable: false } });
@@ -156,7 +254,7 @@ describe("refused, with nothing sent to Phoenix", () => {
     const elsewhere = await sealTurnReceipt({ traceId: traceId(), sessionId: randomUUID(), userId: turn.userId }, SECRETS);
     const result = await submitTurnVote(
       { conversationToken: turn.conversationToken, receipt: elsewhere, vote: "positive" },
-      { userId: turn.userId },
+      caller(turn.userId),
       deps,
     );
     expect(result).toMatchObject({ ok: false, error: { code: "forbidden:feedback" } });
@@ -172,7 +270,7 @@ describe("refused, with nothing sent to Phoenix", () => {
     for (const receipt of [`${turn.receipt.slice(0, -4)}AAAA`, turn.traceId, foreignSecret]) {
       const result = await submitTurnVote(
         { conversationToken: turn.conversationToken, receipt, vote: "positive" },
-        { userId: turn.userId },
+        caller(turn.userId),
         deps,
       );
       expect(result).toMatchObject({ ok: false, error: { code: "bad_request:feedback" } });
@@ -184,7 +282,7 @@ describe("refused, with nothing sent to Phoenix", () => {
     const turn = await aTurn();
     const result = await submitTurnVote(
       { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "negative", comment: "x".repeat(MAX_FEEDBACK_COMMENT_CHARS + 1) },
-      { userId: turn.userId },
+      caller(turn.userId),
       deps,
     );
     expect(result).toMatchObject({ ok: false, error: { code: "bad_request:comment_too_long", retryable: false } });
@@ -204,7 +302,7 @@ describe("refused, with nothing sent to Phoenix", () => {
       null,
       "positive",
     ]) {
-      const result = await submitTurnVote(input, { userId: turn.userId }, deps);
+      const result = await submitTurnVote(input, caller(turn.userId), deps);
       expect(result).toMatchObject({ ok: false, error: { code: "bad_request:malformed" } });
     }
     expect(phoenix.requests).toHaveLength(0);
@@ -214,7 +312,7 @@ describe("refused, with nothing sent to Phoenix", () => {
     const turn = await aTurn();
     const result = await submitTurnVote(
       { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" },
-      { userId: turn.userId },
+      caller(turn.userId),
       { ...deps, phoenix: null },
     );
     expect(result).toMatchObject({ ok: false, error: { code: "disabled:feedback" } });
@@ -231,7 +329,7 @@ describe("when Phoenix fails", () => {
     breakIt();
     const result = await submitTurnVote(
       { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "positive" },
-      { userId: turn.userId },
+      caller(turn.userId),
       deps,
     );
     expect(result).toMatchObject({ ok: false, error: { code: "unavailable:feedback", retryable: true } });
@@ -244,7 +342,7 @@ describe("when Phoenix fails", () => {
   it("logs once while it stays down, and once when it is back", async () => {
     const turn = await aTurn();
     const vote = (v: "positive" | "negative" | null) =>
-      submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: v }, { userId: turn.userId }, deps);
+      submitTurnVote({ conversationToken: turn.conversationToken, receipt: turn.receipt, vote: v }, caller(turn.userId), deps);
     phoenix.respondWith(503);
     for (const v of ["positive", "negative", null, "positive"] as const) expect((await vote(v)).ok).toBe(false);
     expect(log.warn).toHaveBeenCalledOnce();
@@ -262,7 +360,7 @@ describe("a rating of the whole conversation", () => {
   it("lands on the session, changes in place, and undo removes it", async () => {
     const turn = await aTurn();
     const rate = (vote: "positive" | "negative" | null, comment?: string) =>
-      submitConversationRating({ conversationToken: turn.conversationToken, vote, comment }, { userId: turn.userId }, deps);
+      submitConversationRating({ conversationToken: turn.conversationToken, vote, comment }, caller(turn.userId), deps);
 
     expect(await rate("negative", "It kept forgetting my city")).toEqual({ ok: true });
     expect(phoenix.requests[0]!.path).toBe("/v1/session_annotations");
@@ -290,13 +388,13 @@ describe("a rating of the whole conversation", () => {
     const turn = await aTurn();
     const foreign = await submitConversationRating(
       { conversationToken: turn.conversationToken, vote: "negative" },
-      { userId: randomUUID() },
+      caller(randomUUID()),
       deps,
     );
     expect(foreign).toMatchObject({ ok: false, error: { code: "forbidden:conversation" } });
     const damaged = await submitConversationRating(
       { conversationToken: turn.conversationToken.slice(0, 40), vote: "negative" },
-      { userId: turn.userId },
+      caller(turn.userId),
       deps,
     );
     expect(damaged).toMatchObject({ ok: false, error: { code: "bad_request:conversation" } });

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createRedisTurnLimiter } from "@/lib/limits/redis-turn-limiter";
-import type { TurnLimiter } from "@/lib/limits/turn-limiter";
+import type { Limiter, TurnPermit } from "@/lib/limits/limiter";
+import { createRedisLimiter } from "@/lib/limits/redis-limiter";
+import { testLimits } from "../support/limits";
 import { freePort } from "../e2e/support/processes";
 import { startRedisServer, type RedisServer } from "../support/redis-server";
 
@@ -13,9 +14,19 @@ import { startRedisServer, type RedisServer } from "../support/redis-server";
 
 const TIMEOUT_MS = 200;
 const perTier = { free: { turns: 2, windowSeconds: 3600 }, pro: { turns: 2, windowSeconds: 3600 } };
+const FEW = { turns: 1, windowSeconds: 3600 };
+
+/** The limiter's calls as the app makes them; each turn in its own conversation, from one address. */
+type Turns = ReturnType<typeof asTurns>;
+function asTurns(limiter: Limiter) {
+  return {
+    acquire: (userId: string, tier: "free" | "pro") => limiter.acquireTurn({ userId, tier, address: "192.0.2.1", sessionId: randomUUID() }),
+    limiter,
+  };
+}
 
 let redis: RedisServer | undefined;
-let limiter: TurnLimiter | undefined;
+let limiter: Limiter | undefined;
 let lines: string[];
 
 beforeEach(() => {
@@ -28,13 +39,15 @@ afterEach(async () => {
   redis = undefined;
 });
 
-function limiterFor(url: string): TurnLimiter {
-  limiter = createRedisTurnLimiter({ url, timeoutMs: TIMEOUT_MS, perTier, maxConcurrent: 5, log: (line) => lines.push(line) });
-  return limiter;
+function limiterFor(url: string): Turns {
+  // The address budget is large enough for the tests' probes; new visitors and writes are one each, so a checked second is refused.
+  const limits = testLimits({ perTier, maxConcurrent: 5, newVisitors: FEW, writes: { perUser: FEW, perAddress: FEW } });
+  limiter = createRedisLimiter({ ...limits, url, timeoutMs: TIMEOUT_MS, log: (line) => lines.push(line) });
+  return asTurns(limiter);
 }
 
 /** Polls until a turn is checked again (the client reconnects on its own, with backoff). */
-async function untilChecked(turns: TurnLimiter, withinMs: number): Promise<void> {
+async function untilChecked(turns: Turns, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
     const result = await turns.acquire(`probe-${randomUUID()}`, "free");
@@ -44,7 +57,23 @@ async function untilChecked(turns: TurnLimiter, withinMs: number): Promise<void>
   throw new Error(`turns were still unchecked ${withinMs} ms after Redis came back; log: ${JSON.stringify(lines)}`);
 }
 
-async function expectLimitsHold(turns: TurnLimiter) {
+/** Polls until the limiter's client has reconnected on its own (seen from another connection's CLIENT LIST). */
+async function untilConnected(url: string): Promise<void> {
+  const { createClient } = await import("redis");
+  const inspector = createClient({ url });
+  await inspector.connect();
+  try {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      const list = await inspector.sendCommand(["CLIENT", "LIST"]);
+      if (String(list).trim().split("\n").length >= 2) return;
+    }
+    throw new Error("the limiter did not reconnect within 10 s");
+  } finally {
+    await inspector.close();
+  }
+}
+
+async function expectLimitsHold(turns: Turns) {
   const user = randomUUID();
   expect(await turns.acquire(user, "free")).toMatchObject({ ok: true, permit: { checked: true } });
   expect(await turns.acquire(user, "free")).toMatchObject({ ok: true, permit: { checked: true } });
@@ -61,21 +90,38 @@ describe("Redis turn limiter when Redis fails", () => {
     await redis.kill();
     const user = randomUUID();
     // Far more turns than the budget, all accepted: nobody is locked out because Redis is.
+    const unchecked: TurnPermit[] = [];
     for (let i = 0; i < 10; i++) {
       const result = await turns.acquire(user, "free");
       expect(result).toMatchObject({ ok: true, permit: { checked: false } });
-      if (result.ok) await result.permit.release();
+      if (result.ok) unchecked.push(result.permit);
     }
+    await unchecked.pop()!.release();
+    // New visitors and writes (budgets of one) go through too, and a deleted conversation cannot be remembered: all fail open.
+    for (let i = 0; i < 3; i++) {
+      expect(await turns.limiter.admitVisitor("192.0.2.1")).toEqual({ ok: true });
+      const write = { userId: user, address: "192.0.2.1", sessionId: randomUUID(), refuseGone: true };
+      expect(await turns.limiter.acquireWrite(write)).toMatchObject({ ok: true, checked: false });
+    }
+    await turns.limiter.forgetConversation(randomUUID());
     // Reconnect attempts keep failing in the background meanwhile; they must not add lines.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\[limits\] Redis unreachable \(.+\): turns are not limited until it answers again$/);
+    expect(lines[0]).toMatch(/^\[limits\] Redis unreachable \(.+\): nothing is limited until it answers again \(fail open\)$/);
 
     await redis.restart();
+    // Reconnected, but nothing checked yet: the turns that ran unchecked end, and their releases get through.
+    // That is not the limits holding again: no recovery line until a check is answered.
+    await untilConnected(redis.url);
+    for (const permit of unchecked) await permit.release();
+    expect(lines).toHaveLength(1);
     await untilChecked(turns, 10_000);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe("[limits] Redis answers again: turns are limited again");
+    expect(lines[1]).toBe("[limits] Redis answers again: the limits hold again");
     await expectLimitsHold(turns);
+    // The other budgets hold again too.
+    expect(await turns.limiter.admitVisitor("192.0.2.99")).toEqual({ ok: true });
+    expect(await turns.limiter.admitVisitor("192.0.2.99")).toMatchObject({ ok: false });
     expect(lines).toHaveLength(2);
   });
 
@@ -89,7 +135,7 @@ describe("Redis turn limiter when Redis fails", () => {
       const user = randomUUID();
       const results = await Promise.all([1, 2, 3, 4].map(() => turns.acquire(user, "free")));
       for (const result of results) expect(result).toMatchObject({ ok: true, permit: { checked: false } });
-      expect(lines).toEqual([`[limits] Redis unreachable (no answer within ${TIMEOUT_MS} ms): turns are not limited until it answers again`]);
+      expect(lines).toEqual([`[limits] Redis unreachable (no answer within ${TIMEOUT_MS} ms): nothing is limited until it answers again (fail open)`]);
     } finally {
       redis.resume();
     }

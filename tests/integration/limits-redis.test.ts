@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedisTurnLimiter, type RedisTurnLimiterOptions } from "@/lib/limits/redis-turn-limiter";
-import type { AcquireResult, TurnLimiter, TurnPermit } from "@/lib/limits/turn-limiter";
+import type { Tier } from "@/lib/session/chat-session";
+import type { AcquireResult, Limiter, TurnPermit } from "@/lib/limits/limiter";
+import { createRedisLimiter, type RedisLimiterOptions } from "@/lib/limits/redis-limiter";
+import { testLimits } from "../support/limits";
 import { startRedisServer, type RedisServer } from "../support/redis-server";
 
 /**
@@ -10,7 +12,7 @@ import { startRedisServer, type RedisServer } from "../support/redis-server";
  */
 
 let redis: RedisServer;
-const limiters: TurnLimiter[] = [];
+const limiters: Limiter[] = [];
 
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -20,24 +22,34 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function instance(overrides: Partial<RedisTurnLimiterOptions> = {}): TurnLimiter {
-  const limiter = createRedisTurnLimiter({
+/** One instance of the app's limiter; the per-user tests speak of a user and a tier (each turn in its own conversation). */
+function instance(overrides: Partial<RedisLimiterOptions> = {}) {
+  const limiter = createRedisLimiter({
+    ...testLimits({ perTier: { free: { turns: 3, windowSeconds: 3600 }, pro: { turns: 6, windowSeconds: 3600 } } }),
     url: redis.url,
     timeoutMs: 1_000,
-    perTier: { free: { turns: 3, windowSeconds: 3600 }, pro: { turns: 6, windowSeconds: 3600 } },
-    maxConcurrent: 10,
     log: (line) => {
       throw new Error(`unexpected log line while Redis is up: ${line}`);
     },
     ...overrides,
   });
   limiters.push(limiter);
-  return limiter;
+  return {
+    acquire: (userId: string, tier: Tier) => limiter.acquireTurn({ userId, tier, address: null, sessionId: randomUUID() }),
+    close: () => limiter.close(),
+  };
 }
 
 function permitOf(result: AcquireResult): TurnPermit {
-  if (!result.ok) throw new Error(`expected a permit, got a ${result.refusal.reason} refusal`);
+  if (!result.ok) throw new Error(`expected a permit, got ${JSON.stringify(result)}`);
   return result.permit;
+}
+
+/** What Redis Cluster hashes: the text between the first "{" and the next "}", if not empty (else the whole key). */
+function hashTagOf(key: string): string {
+  const open = key.indexOf("{");
+  const close = open === -1 ? -1 : key.indexOf("}", open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,7 +67,7 @@ describe("Redis turn limiter (real redis-server)", () => {
     const refused = await second.acquire(user, "free");
     expect(refused).toMatchObject({ ok: false, refusal: { reason: "budget", limit: 3, windowSeconds: 3600, tier: "free" } });
     // The oldest turn leaves the window in (just under) an hour.
-    const retryAfter = refused.ok ? NaN : refused.refusal.retryAfterSeconds;
+    const retryAfter = !refused.ok && "refusal" in refused ? refused.refusal.retryAfterSeconds : NaN;
     expect(retryAfter).toBeGreaterThan(3500);
     expect(retryAfter).toBeLessThanOrEqual(3600);
     // Another user, and the same user on the bigger tier, still have room.
@@ -69,7 +81,7 @@ describe("Redis turn limiter (real redis-server)", () => {
     const user = randomUUID();
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? first : second).acquire(user, "pro")));
     expect(results.filter((r) => r.ok)).toHaveLength(6);
-    expect(results.filter((r) => !r.ok && r.refusal.reason === "budget")).toHaveLength(14);
+    expect(results.filter((r) => !r.ok && "refusal" in r && r.refusal.reason === "budget")).toHaveLength(14);
   });
 
   it("gives the budget back as the sliding window moves on", async () => {
@@ -96,7 +108,7 @@ describe("Redis turn limiter (real redis-server)", () => {
     const refused = results.find((r) => !r.ok);
     expect(refused).toEqual({
       ok: false,
-      refusal: { reason: "concurrency", limit: 2, windowSeconds: 3600, retryAfterSeconds: 1, tier: "pro" },
+      refusal: { reason: "concurrency", limit: 2, windowSeconds: 3600, retryAfterSeconds: 1, tier: "pro", trace: true, refusalsUntraced: 0 },
     });
     expect((await second.acquire(randomUUID(), "pro")).ok).toBe(true);
 
@@ -118,21 +130,25 @@ describe("Redis turn limiter (real redis-server)", () => {
     expect((await survivor.acquire(user, "pro")).ok).toBe(true);
   });
 
-  it("keeps its keys under the prefix, with expiry, and release removes the running turn", async () => {
-    const prefix = `test:${randomUUID()}:`;
-    const limiter = instance({ keyPrefix: prefix });
+  it("keeps every key under the prefix's one hash tag, with expiry, and release removes the running turn", async () => {
+    const prefix = `test:${randomUUID()}`;
+    const limiter = createRedisLimiter({ ...testLimits(), url: redis.url, timeoutMs: 1_000, keyPrefix: prefix });
+    limiters.push(limiter);
     const user = randomUUID();
-    const permit = permitOf(await limiter.acquire(user, "free"));
+    const permit = permitOf(await limiter.acquireTurn({ userId: user, tier: "free", address: "192.0.2.44", sessionId: randomUUID() }));
     const { createClient } = await import("redis");
     const inspector = createClient({ url: redis.url });
     await inspector.connect();
     try {
-      const keys = (await inspector.keys(`${prefix}*`)).sort();
-      expect(keys).toEqual([`${prefix}{${user}}:running`, `${prefix}{${user}}:started`]);
+      const tag = `{${prefix}}`;
+      const keys = (await inspector.keys(`${tag}*`)).sort();
+      expect(keys).toEqual([`${tag}:address:192.0.2.44:turns`, `${tag}:global:turns`, `${tag}:user:${user}:running`, `${tag}:user:${user}:started`]);
+      // One hash tag, so one Cluster slot: one script may touch them all.
+      expect(new Set(keys.map(hashTagOf))).toEqual(new Set([prefix]));
       for (const key of keys) expect(await inspector.pTTL(key)).toBeGreaterThan(0);
       await permit.release();
       // The running set is empty, so Redis dropped it; the started turn still counts.
-      expect(await inspector.keys(`${prefix}*`)).toEqual([`${prefix}{${user}}:started`]);
+      expect(await inspector.keys(`${tag}:user:*`)).toEqual([`${tag}:user:${user}:started`]);
     } finally {
       await inspector.close();
     }

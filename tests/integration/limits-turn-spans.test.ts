@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { ChatError } from "@/lib/chat/chat-error";
-import { RATE_LIMITED, recordRefusedTurn } from "@/lib/chat/refused-turn";
+import { clipGraphemes, RATE_LIMITED, recordRefusedTurn, REFUSED_INPUT_MAX_CHARS } from "@/lib/chat/refused-turn";
 import { runChatTurn, LIMIT_CHECKED_ATTRIBUTE } from "@/lib/chat/run-turn";
 import { createDemoModel } from "@/lib/ai/demo-model";
 import { TURN_OUTCOME_ATTRIBUTE } from "@/lib/tracing/turn-span";
@@ -18,7 +18,15 @@ describe("a turn the limits refused", () => {
   it("is one root span in its conversation's session: the user's words in, ERROR, outcome rate_limited, no model call", async () => {
     const session = newSession();
     const refusal = new ChatError("rate_limit:turns", undefined, { message: "You have used the 20 turns the Free tier allows an hour." });
-    const traceId = recordRefusedTurn(session, "One more question", refusal);
+    const traceId = recordRefusedTurn(session, "One more question", refusal, {
+      reason: "budget",
+      limit: 20,
+      windowSeconds: 3600,
+      retryAfterSeconds: 700,
+      tier: "free",
+      trace: true,
+      refusalsUntraced: 7,
+    });
     const spans = await spansOfTrace(exporter, traceId);
     expect(spans).toHaveLength(1);
     const [root] = rootsOf(spans);
@@ -29,6 +37,22 @@ describe("a turn the limits refused", () => {
     expect(attr(root!, "user.id")).toBe(session.userId);
     expect(JSON.parse(String(attr(root!, "metadata")))).toMatchObject({ tier: session.tier, region: session.region });
     expect(root!.status.code).toBe(2);
+    expect(attr(root!, "chat.turn.refusal.reason")).toBe("budget");
+    expect(attr(root!, "chat.turn.refusal.retry_after_seconds")).toBe(700);
+    expect(attr(root!, "chat.turn.refusals_untraced")).toBe(7);
+    // Short words are kept as they are, line breaks included; no length attribute.
+    expect(attr(root!, "chat.turn.input_length")).toBeUndefined();
+  });
+
+  it("clips long words by graphemes, never splitting an emoji, and keeps their length", async () => {
+    const family = "👨‍👩‍👧‍👦";
+    for (const offset of [0, 1, 2, 3]) {
+      const words = `${"a".repeat(offset)}${family.repeat(400)}`;
+      expect(clipGraphemes(words, REFUSED_INPUT_MAX_CHARS)).toBe(`${"a".repeat(offset)}${family.repeat(REFUSED_INPUT_MAX_CHARS - 1 - offset)}…`);
+    }
+    // Exactly at the limit in graphemes (far over it in UTF-16 units): not clipped.
+    expect(clipGraphemes(family.repeat(REFUSED_INPUT_MAX_CHARS), REFUSED_INPUT_MAX_CHARS)).toBe(family.repeat(REFUSED_INPUT_MAX_CHARS));
+    expect(clipGraphemes("line one\nline two", 300)).toBe("line one\nline two");
   });
 });
 

@@ -5,12 +5,15 @@ import { createDemoModel } from "@/lib/ai/demo-model";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
 import { sendTurn, type TurnDeps } from "@/lib/chat/send-turn";
 import { startConversation } from "@/lib/conversation/conversation-token";
-import { createMemoryTurnLimiter } from "@/lib/limits/memory-turn-limiter";
-import type { TurnLimiter } from "@/lib/limits/turn-limiter";
+import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
+import type { Limiter } from "@/lib/limits/limiter";
 import { mintSession, type ChatSession } from "@/lib/session/chat-session";
 import type { ActionSession } from "@/lib/session/session-cookie";
 import { flushTraces } from "@/lib/tracing/flush";
+import { REFUSED_INPUT_MAX_CHARS } from "@/lib/chat/refused-turn";
+import { REFUSALS_UNTRACED_ATTRIBUTE } from "@/lib/chat/run-turn";
 import { TURN_OUTCOME_ATTRIBUTE } from "@/lib/tracing/turn-span";
+import { testLimits } from "../support/limits";
 import { attr, installInMemoryTracing, readAll, rootsOf, spansOfTrace } from "./support/traced-turns";
 
 /**
@@ -26,7 +29,7 @@ beforeAll(() => {
   exporter = installInMemoryTracing({}, { secretsToScrub: [API_KEY] });
 });
 
-const LIMITS = { perTier: { free: { turns: 2, windowSeconds: 60 }, pro: { turns: 10, windowSeconds: 60 } }, maxConcurrent: 2 };
+const LIMITS = testLimits({ perTier: { free: { turns: 2, windowSeconds: 60 }, pro: { turns: 10, windowSeconds: 60 } }, maxConcurrent: 2 });
 
 const userMessage = (text: string): ChatUIMessage => ({ id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] });
 
@@ -35,8 +38,9 @@ function harness(overrides: Partial<TurnDeps> = {}, identity: ChatSession = mint
   const afterResponse: (() => Promise<void>)[] = [];
   const deps: TurnDeps = {
     visitor: async (): Promise<ActionSession> => ({ ok: true, session: identity, save: async () => undefined }),
+    address: async () => "192.0.2.10",
     config: { sessionSecrets: SECRETS, limits: { ...LIMITS, redisUrl: undefined, redisTimeoutMs: 250 }, flushEachTurn: false, secrets: [API_KEY] },
-    limiter: createMemoryTurnLimiter(LIMITS),
+    limiter: createMemoryLimiter(LIMITS),
     model: createDemoModel({ delayMs: 0 }),
     afterResponse: (task) => void afterResponse.push(task),
     flushTraces,
@@ -68,7 +72,7 @@ describe("a turn through the whole pipeline", () => {
 
   it("counts every turn against the limiter: past the tier's budget the turn is refused and traced as rate_limited", async () => {
     const { deps, identity } = harness();
-    const acquire = vi.spyOn(deps.limiter, "acquire");
+    const acquire = vi.spyOn(deps.limiter, "acquireTurn");
     for (let i = 0; i < 2; i++) {
       const { result } = await send(deps, identity);
       if (!result.ok) throw new Error(result.error.message);
@@ -85,7 +89,7 @@ describe("a turn through the whole pipeline", () => {
   it("refuses a caller without a valid cookie before anything is parsed, counted or traced", async () => {
     for (const code of ["unauthorized:no_cookie", "unauthorized:session"] as const) {
       const { deps, identity } = harness({ visitor: async () => ({ ok: false, code }) });
-      const acquire = vi.spyOn(deps.limiter, "acquire");
+      const acquire = vi.spyOn(deps.limiter, "acquireTurn");
       const before = exporter.getFinishedSpans().length;
       const { result } = await send(deps, identity);
       expect(result).toMatchObject({ ok: false, error: { code, retryable: false } });
@@ -97,7 +101,7 @@ describe("a turn through the whole pipeline", () => {
 
   it("refuses another user's conversation token: nothing counted, nothing traced", async () => {
     const { deps, identity } = harness();
-    const acquire = vi.spyOn(deps.limiter, "acquire");
+    const acquire = vi.spyOn(deps.limiter, "acquireTurn");
     const foreign = await startConversation(crypto.randomUUID(), SECRETS);
     const { result } = await send(deps, identity, "Hello", foreign.token);
     expect(result).toMatchObject({ ok: false, error: { code: "forbidden:conversation" } });
@@ -106,7 +110,7 @@ describe("a turn through the whole pipeline", () => {
 
   it("refuses malformed input with a typed error and counts nothing", async () => {
     const { deps, identity } = harness();
-    const acquire = vi.spyOn(deps.limiter, "acquire");
+    const acquire = vi.spyOn(deps.limiter, "acquireTurn");
     const { token } = await startConversation(identity.userId, SECRETS);
     for (const request of [null, { conversationToken: token }, { conversationToken: token, messages: [], extra: 1 }]) {
       expect(await sendTurn(request, deps)).toMatchObject({ ok: false, error: { code: "bad_request:malformed" } });
@@ -144,14 +148,90 @@ describe("a turn through the whole pipeline", () => {
   });
 });
 
+describe("refusals cost almost nothing: a flood is one span, and Phoenix still learns how often", () => {
+  const spansOf = async (userId: string) => {
+    await flushTraces();
+    return exporter.getFinishedSpans().filter((span) => attr(span, "user.id") === userId);
+  };
+
+  it("traces the first refusal (input clipped, which limit, when), counts the rest, and the next answered turn carries the count", async () => {
+    const identity = { ...mintSession("eu"), tier: "pro" as const };
+    const { deps } = harness({ limiter: createMemoryLimiter({ ...LIMITS, maxConcurrent: 1 }), model: createDemoModel({ delayMs: 5 }) }, identity);
+    const running = (await send(deps, identity, "Write a long story about a lighthouse keeper")).result;
+    if (!running.ok) throw new Error(running.error.message);
+
+    const words = `${"Why is the sky blue? ".repeat(190)}👨‍👩‍👧‍👦`.slice(0, 4_000);
+    const flood = await Promise.all(Array.from({ length: 50 }, () => send(deps, identity, words)));
+    for (const { result } of flood) expect(result).toMatchObject({ ok: false, error: { code: "rate_limit:concurrent" } });
+
+    const refused = (await spansOf(identity.userId)).filter((span) => attr(span, TURN_OUTCOME_ATTRIBUTE) === "rate_limited");
+    expect(refused).toHaveLength(1);
+    const [span] = refused;
+    const input = String(attr(span!, "input.value"));
+    expect([...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(input)].length).toBe(REFUSED_INPUT_MAX_CHARS);
+    expect(input.endsWith("…")).toBe(true);
+    expect(words.startsWith(input.slice(0, -1))).toBe(true);
+    expect(attr(span!, "chat.turn.input_length")).toBe(4_000);
+    expect(attr(span!, "chat.turn.refusal.reason")).toBe("concurrency");
+    expect(attr(span!, "chat.turn.refusal.retry_after_seconds")).toBe(1);
+    expect(attr(span!, REFUSALS_UNTRACED_ATTRIBUTE)).toBe(0);
+
+    await running.stream.cancel();
+    let answered: Awaited<ReturnType<typeof send>>["result"] | undefined;
+    await vi.waitFor(async () => {
+      answered = (await send(deps, identity, "Now?")).result;
+      expect(answered.ok).toBe(true);
+    });
+    if (!answered?.ok) throw new Error("no answered turn");
+    await readAll(answered.stream);
+    const roots = (await spansOf(identity.userId)).filter((s) => attr(s, "input.value") === "Now?");
+    // The 49 untraced ones, plus any "Now?" refused (uncounted on a span) while the slot was freeing.
+    expect(Number(attr(roots.find((s) => attr(s, TURN_OUTCOME_ATTRIBUTE) === "completed")!, REFUSALS_UNTRACED_ATTRIBUTE))).toBeGreaterThanOrEqual(49);
+  });
+
+  it("refuses past the address's and the global budget with their own codes, traced like any refusal", async () => {
+    const limiter = createMemoryLimiter({ ...LIMITS, perAddress: { turns: 1, windowSeconds: 60 }, global: { turns: 2, windowSeconds: 3600 } });
+    const first = harness({ limiter });
+    const { result } = await send(first.deps, first.identity);
+    if (result.ok) await readAll(result.stream);
+    const neighbour = harness({ limiter });
+    expect((await send(neighbour.deps, neighbour.identity)).result).toMatchObject({
+      ok: false,
+      error: { code: "rate_limit:address", message: expect.stringContaining("from your network"), retryAfterSeconds: expect.any(Number) },
+    });
+    const elsewhere = harness({ limiter, address: async () => "198.51.100.1" });
+    const answered = (await send(elsewhere.deps, elsewhere.identity)).result;
+    if (answered.ok) await readAll(answered.stream);
+    const late = harness({ limiter, address: async () => "198.51.100.2" });
+    expect((await send(late.deps, late.identity)).result).toMatchObject({ ok: false, error: { code: "rate_limit:global" } });
+    const [span] = (await spansOf(late.identity.userId)).filter((s) => attr(s, TURN_OUTCOME_ATTRIBUTE) === "rate_limited");
+    expect(attr(span!, "chat.turn.refusal.reason")).toBe("global");
+  });
+
+  it("refuses a deleted conversation's token: nothing traced under its session id, nothing counted", async () => {
+    const { deps, identity } = harness();
+    const limiter = deps.limiter as Limiter;
+    const conversation = await startConversation(identity.userId, SECRETS);
+    await limiter.forgetConversation(conversation.sessionId);
+    for (let i = 0; i < 3; i++) {
+      expect((await send(deps, identity, "Bring it back", conversation.token)).result).toMatchObject({
+        ok: false,
+        error: { code: "gone:conversation", retryable: false },
+      });
+    }
+    await flushTraces();
+    expect(exporter.getFinishedSpans().filter((span) => attr(span, "session.id") === conversation.sessionId)).toEqual([]);
+    // The budget (2) is untouched: two turns in another conversation still run.
+    for (let i = 0; i < 2; i++) expect((await send(deps, identity)).result.ok).toBe(true);
+  });
+});
+
 describe("failures never print a secret", () => {
   it("logs a turn that could not start scrubbed, and answers internal:server", async () => {
-    const broken: TurnLimiter = {
-      store: "memory",
-      acquire: async () => {
+    const broken: Pick<Limiter, "acquireTurn"> = {
+      acquireTurn: async () => {
         throw new Error(`connect failed with Authorization: Bearer ${API_KEY}`, { cause: new Error(`key ${API_KEY}`) });
       },
-      close: async () => undefined,
     };
     const { deps, identity, log } = harness({ limiter: broken });
     const { result } = await send(deps, identity);

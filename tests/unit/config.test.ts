@@ -146,9 +146,14 @@ describe("parseConfig", () => {
     expect(config.limits).toEqual({
       perTier: { free: { turns: 20, windowSeconds: 3600 }, pro: { turns: 200, windowSeconds: 3600 } },
       maxConcurrent: 2,
+      perAddress: { turns: 200, windowSeconds: 3600 },
+      global: { turns: 1_000, windowSeconds: 3600 },
+      newVisitors: { turns: 20, windowSeconds: 3600 },
+      writes: { perUser: { turns: 60, windowSeconds: 3600 }, perAddress: { turns: 300, windowSeconds: 3600 } },
       redisUrl: undefined,
       redisTimeoutMs: 250,
     });
+    expect(config.trustedProxyHops).toBe(0);
     const custom = parseConfig({
       SESSION_SECRET: SECRET,
       TURN_LIMIT_FREE: "5",
@@ -157,13 +162,25 @@ describe("parseConfig", () => {
       MAX_CONCURRENT_TURNS: "1",
       REDIS_URL: "rediss://default:secret@example.upstash.io:6379",
       REDIS_TIMEOUT_MS: "100",
+      TURN_LIMIT_PER_ADDRESS: "40",
+      TURN_LIMIT_GLOBAL_PER_HOUR: "5000",
+      NEW_VISITORS_PER_ADDRESS: "3",
+      WRITE_LIMIT_PER_USER: "10",
+      WRITE_LIMIT_PER_ADDRESS: "30",
+      TRUSTED_PROXY_HOPS: "2",
     });
     expect(custom.limits).toEqual({
       perTier: { free: { turns: 5, windowSeconds: 60 }, pro: { turns: 50, windowSeconds: 60 } },
       maxConcurrent: 1,
+      // The address shares the tiers' window; the spend cap, new visitors and writes are per hour.
+      perAddress: { turns: 40, windowSeconds: 60 },
+      global: { turns: 5_000, windowSeconds: 3600 },
+      newVisitors: { turns: 3, windowSeconds: 3600 },
+      writes: { perUser: { turns: 10, windowSeconds: 3600 }, perAddress: { turns: 30, windowSeconds: 3600 } },
       redisUrl: "rediss://default:secret@example.upstash.io:6379",
       redisTimeoutMs: 100,
     });
+    expect(custom.trustedProxyHops).toBe(2);
   });
 
   it("refuses bad limit values at start, naming the variable and an example", () => {
@@ -176,6 +193,12 @@ describe("parseConfig", () => {
     expect(bad({ REDIS_URL: "http://localhost:6379" })).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(bad({ REDIS_URL: "localhost:6379" })).toThrow(/REDIS_URL/);
     expect(bad({ ALLOW_TIER_SWITCH: "sometimes" })).toThrow(/ALLOW_TIER_SWITCH/);
+    expect(bad({ TURN_LIMIT_PER_ADDRESS: "0" })).toThrow(/TURN_LIMIT_PER_ADDRESS must be a whole number from 1 to 1,000,000, e\.g\. 200/);
+    expect(bad({ TURN_LIMIT_GLOBAL_PER_HOUR: "lots" })).toThrow(/TURN_LIMIT_GLOBAL_PER_HOUR must be a whole number/);
+    expect(bad({ NEW_VISITORS_PER_ADDRESS: "2.5" })).toThrow(/NEW_VISITORS_PER_ADDRESS must be a whole number/);
+    expect(bad({ WRITE_LIMIT_PER_USER: "-3" })).toThrow(/WRITE_LIMIT_PER_USER must be a whole number/);
+    expect(bad({ WRITE_LIMIT_PER_ADDRESS: "0" })).toThrow(/WRITE_LIMIT_PER_ADDRESS must be a whole number/);
+    expect(bad({ TRUSTED_PROXY_HOPS: "11" })).toThrow(/TRUSTED_PROXY_HOPS must be a whole number from 0 to 10/);
     // A password in REDIS_URL never reaches the error message.
     expect(bad({ REDIS_URL: "http://user:hunter2@host" })).toThrow(/^(?![\s\S]*hunter2)[\s\S]*REDIS_URL/);
   });

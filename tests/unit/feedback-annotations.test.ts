@@ -6,7 +6,7 @@ import {
   turnFeedbackIdentifier,
 } from "@/lib/feedback/feedback-annotations";
 import { createOutageLog } from "@/lib/feedback/outage-log";
-import { writeOnceIngested } from "@/lib/feedback/write-annotation";
+import { writeVote, type VoteWriter } from "@/lib/feedback/write-feedback";
 import type { PhoenixResult, Written } from "@/lib/phoenix/rest-client";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -61,31 +61,49 @@ describe("the outage log", () => {
   });
 });
 
-describe("writing once the target is ingested", () => {
+describe("writing a vote: at most one retry, nothing held open", () => {
   const notFound: PhoenixResult<Written> = { ok: false, failure: { kind: "not_found", status: 404, detail: "no trace" } };
   const written = (queued: boolean): PhoenixResult<Written> => ({ ok: true, value: { queued, ids: [] } });
-  const sleep = async () => undefined;
+  const vote = { userId: "u1", target: `trace:${TRACE}` };
 
-  it("writes synchronously when the target is there", async () => {
-    const post = vi.fn(async () => written(false));
+  function writer() {
+    const after: (() => Promise<void>)[] = [];
+    const noted: string[] = [];
     const flushTraces = vi.fn(async () => undefined);
-    expect(await writeOnceIngested(post, { flushTraces, sleep })).toEqual(written(false));
+    const w: VoteWriter = {
+      limiter: { noteQueuedVote: async (_user, target) => (noted.push(target), 1), undoStillStands: async () => true },
+      afterResponse: (task) => void after.push(task),
+      flushTraces,
+    };
+    return { w, after, noted, flushTraces };
+  }
+
+  it("writes synchronously when the target is there: one call, nothing noted or left for later", async () => {
+    const post = vi.fn(async () => written(false));
+    const { w, after, noted } = writer();
+    expect(await writeVote(post, vote, w)).toEqual(written(false));
     expect(post.mock.calls).toEqual([[{ sync: true }]]);
-    expect(flushTraces).not.toHaveBeenCalled();
+    expect(after).toHaveLength(0);
+    expect(noted).toEqual([]);
   });
 
-  it("flushes and retries while it is missing, then queues", async () => {
+  it("when missing: notes it, queues it once (sync=false) at once, and sends the spans only after the response", async () => {
     const post = vi.fn(async ({ sync }: { sync?: boolean }) => (sync ? notFound : written(true)));
-    const flushTraces = vi.fn(async () => undefined);
-    expect(await writeOnceIngested(post, { flushTraces, sleep, retryDelaysMs: [1, 2] })).toEqual(written(true));
-    expect(post.mock.calls.map(([o]) => o.sync)).toEqual([true, true, true, false]);
+    const { w, after, noted, flushTraces } = writer();
+    expect(await writeVote(post, vote, w)).toEqual(written(true));
+    expect(post.mock.calls.map(([o]) => o.sync)).toEqual([true, false]);
+    expect(noted).toEqual([vote.target]);
+    expect(flushTraces).not.toHaveBeenCalled();
+    await after[0]!();
     expect(flushTraces).toHaveBeenCalledOnce();
   });
 
   it("returns any other failure at once", async () => {
     const down: PhoenixResult<Written> = { ok: false, failure: { kind: "unreachable", detail: "x" } };
     const post = vi.fn(async () => down);
-    expect(await writeOnceIngested(post, { sleep })).toBe(down);
+    const { w, after } = writer();
+    expect(await writeVote(post, vote, w)).toBe(down);
     expect(post).toHaveBeenCalledOnce();
+    expect(after).toHaveLength(0);
   });
 });

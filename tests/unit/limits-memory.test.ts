@@ -1,18 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryTurnLimiter } from "@/lib/limits/memory-turn-limiter";
-import type { AcquireResult, TurnPermit } from "@/lib/limits/turn-limiter";
+import type { Tier } from "@/lib/session/chat-session";
+import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
+import type { AcquireResult, Limits, TurnPermit } from "@/lib/limits/limiter";
+import { testLimits } from "../support/limits";
 
-const perTier = { free: { turns: 3, windowSeconds: 60 }, pro: { turns: 5, windowSeconds: 60 } };
-
-/** A limiter on a clock the test moves. */
-function limiter(overrides: { maxConcurrent?: number; leaseSeconds?: number } = {}) {
+/**
+ * The per-user rules of the in-memory limiter (the other layers are in
+ * limits-memory-layers.test.ts). A limiter on a clock the test moves.
+ */
+function limiter(overrides: Partial<Limits> & { leaseSeconds?: number } = {}) {
   const clock = { now: 1_000_000 };
-  const turns = createMemoryTurnLimiter({ perTier, maxConcurrent: 10, ...overrides, now: () => clock.now });
+  const limits = createMemoryLimiter({ ...testLimits(overrides), leaseSeconds: overrides.leaseSeconds, now: () => clock.now });
+  // The per-user tests speak of a user and a tier; each turn in its own conversation, from no known address.
+  const turns = { acquire: (userId: string, tier: Tier) => limits.acquireTurn({ userId, tier, address: null, sessionId: crypto.randomUUID() }) };
   return { turns, clock };
 }
 
 function permitOf(result: AcquireResult): TurnPermit {
-  if (!result.ok) throw new Error(`expected a permit, got a ${result.refusal.reason} refusal`);
+  if (!result.ok) throw new Error(`expected a permit, got ${JSON.stringify(result)}`);
   return result.permit;
 }
 
@@ -32,7 +37,7 @@ describe("in-memory turn limiter", () => {
     // Turns started at t=0, 10 s, 20 s; now t=30 s: the first leaves the 60 s window in 30 s.
     expect(await turns.acquire("u1", "free")).toEqual({
       ok: false,
-      refusal: { reason: "budget", limit: 3, windowSeconds: 60, retryAfterSeconds: 30, tier: "free" },
+      refusal: { reason: "budget", limit: 3, windowSeconds: 60, retryAfterSeconds: 30, tier: "free", trace: true, refusalsUntraced: 0 },
     });
   });
 
@@ -74,7 +79,7 @@ describe("in-memory turn limiter", () => {
     expect([a!.ok, b!.ok]).toEqual([true, true]);
     expect(c).toEqual({
       ok: false,
-      refusal: { reason: "concurrency", limit: 2, windowSeconds: 60, retryAfterSeconds: 1, tier: "pro" },
+      refusal: { reason: "concurrency", limit: 2, windowSeconds: 60, retryAfterSeconds: 1, tier: "pro", trace: true, refusalsUntraced: 0 },
     });
     expect((await turns.acquire("u2", "pro")).ok).toBe(true);
 

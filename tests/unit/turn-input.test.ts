@@ -6,15 +6,17 @@ import type { ChatUIMessage } from "@/lib/chat/chat-message";
 import { checkMessage, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS } from "@/lib/chat/limits";
 import { sendTurn, type TurnDeps } from "@/lib/chat/send-turn";
 import { parseTurnMessages } from "@/lib/chat/turn-request";
-import { createMemoryTurnLimiter } from "@/lib/limits/memory-turn-limiter";
+import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
 import { mintSession } from "@/lib/session/chat-session";
+import { testLimits } from "../support/limits";
 
 // The turn pipeline with a valid visitor: each of these is refused at the boundary, before the token is opened.
-const limits = { perTier: { free: { turns: 20, windowSeconds: 60 }, pro: { turns: 20, windowSeconds: 60 } }, maxConcurrent: 2 };
+const limits = testLimits({ perTier: { free: { turns: 20, windowSeconds: 60 }, pro: { turns: 20, windowSeconds: 60 } }, maxConcurrent: 2 });
 const deps: TurnDeps = {
   visitor: async () => ({ ok: true, session: mintSession("eu"), save: async () => undefined }),
+  address: async () => "192.0.2.1",
   config: { sessionSecrets: ["t".repeat(40)], limits: { ...limits, redisUrl: undefined, redisTimeoutMs: 250 }, flushEachTurn: false, secrets: [] },
-  limiter: createMemoryTurnLimiter(limits),
+  limiter: createMemoryLimiter(limits),
   model: createDemoModel({ delayMs: 0 }),
   afterResponse: () => undefined,
   flushTraces: async () => undefined,

@@ -5,9 +5,23 @@ import { freePort, startProcess, stopProcessGroup, waitForHttp } from "./process
 export type AppServer = { url: string; pid: number; logFile: string; stop: () => Promise<void> };
 
 /**
+ * Budgets of the abuse layers out of a test's reach unless it sets them: every test
+ * (and benchmark) comes from 127.0.0.1 as dozens of users, which is exactly what the
+ * per-address and global defaults stop. The per-user budgets keep their defaults.
+ */
+export const OUT_OF_REACH_BUDGETS: Record<string, string> = {
+  TURN_LIMIT_PER_ADDRESS: "1000000",
+  TURN_LIMIT_GLOBAL_PER_HOUR: "100000000",
+  NEW_VISITORS_PER_ADDRESS: "1000000",
+  WRITE_LIMIT_PER_USER: "1000000",
+  WRITE_LIMIT_PER_ADDRESS: "1000000",
+};
+
+/**
  * The app's production build (`next start`) on a free loopback port: offline demo
  * model (no OpenAI key), a fresh session secret, no artificial model delay unless
- * `env` sets one. Used by the browser tests and the benchmarks.
+ * `env` sets one, the abuse budgets out of reach unless `env` sets them. Used by the
+ * browser tests and the benchmarks.
  */
 export async function startApp(options: { dir?: string; env: Record<string, string>; logDir: string; name: string }): Promise<AppServer> {
   const port = await freePort();
@@ -16,6 +30,7 @@ export async function startApp(options: { dir?: string; env: Record<string, stri
     PORT: String(port),
     SESSION_SECRET: randomBytes(32).toString("base64url"),
     DEMO_MODEL_DELAY_MS: "0",
+    ...OUT_OF_REACH_BUDGETS,
     ...options.env,
     NODE_ENV: "production",
   };

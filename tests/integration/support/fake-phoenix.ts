@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+import { decodeTraceRequest, type ReceivedSpan } from "../../support/otlp-protobuf";
 
 /**
  * A local HTTP server speaking the Phoenix REST endpoints the app calls, with the
@@ -11,6 +13,9 @@ import type { AddressInfo } from "node:net";
  * - DELETE /v1/projects/{project}/{trace,session}_annotations: needs `delete_all=true`
  *   (or both time bounds), 404 for an unknown project, filters name/identifier/annotator_kind.
  * - DELETE /v1/sessions/{id}: 204, or 404 for an unknown session.
+ * - POST /v1/traces (OTLP protobuf, gzip or not): the spans are kept, and their traces and
+ *   sessions count as ingested from then on, as Phoenix's would (an app can point
+ *   PHOENIX_COLLECTOR_ENDPOINT here and be seen whole). Not recorded in `requests`.
  * Plus switches for failures: a fixed status for every request, or no answer at all.
  */
 
@@ -42,6 +47,7 @@ export async function startFakePhoenix(options: { projectName?: string; apiKey?:
   const annotations = { trace: [] as StoredAnnotation[], session: [] as StoredAnnotation[] };
   const queue: { kind: Kind; annotation: StoredAnnotation }[] = [];
   const requests: RecordedRequest[] = [];
+  const spans: (ReceivedSpan & { receivedAt: number })[] = [];
   let forcedStatus: number | null = null;
   let silent = false;
   let clock = 0;
@@ -152,11 +158,27 @@ export async function startFakePhoenix(options: { projectName?: string; apiKey?:
     json(response, 404, { detail: "Not Found" });
   }
 
+  function receiveSpans(body: Buffer, incoming: IncomingMessage, response: ServerResponse): void {
+    const bytes = incoming.headers["content-encoding"] === "gzip" ? gunzipSync(body) : body;
+    const receivedAt = Date.now();
+    for (const span of decodeTraceRequest(bytes)) {
+      spans.push({ ...span, receivedAt });
+      ingested.trace.add(span.traceId);
+      const sessionId = span.attributes["session.id"];
+      if (typeof sessionId === "string") ingested.session.add(sessionId);
+    }
+    settleQueue();
+    response.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+  }
+
   const server: Server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
       const url = new URL(incoming.url ?? "/", "http://fake");
+      if (incoming.method === "POST" && url.pathname === "/v1/traces" && forcedStatus === null && !silent) {
+        return receiveSpans(Buffer.concat(chunks), incoming, response);
+      }
       const raw = Buffer.concat(chunks).toString("utf8");
       let body: unknown = raw;
       try {
@@ -180,6 +202,8 @@ export async function startFakePhoenix(options: { projectName?: string; apiKey?:
   return {
     url,
     requests,
+    /** Every span received over OTLP, in arrival order. */
+    spans: () => [...spans],
     /** A trace (and its session) has reached Phoenix; queued writes for it land now. */
     ingest(target: { traceId?: string; sessionId?: string }): void {
       if (target.traceId) ingested.trace.add(target.traceId);
