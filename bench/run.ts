@@ -5,10 +5,12 @@ import { startApp, type AppServer } from "../tests/e2e/support/app-server";
 import { phoenixUrl, startPhoenix, stopPhoenix, temporaryPhoenixSpec } from "../tests/e2e/support/phoenix-server";
 import { startRedisServer, type RedisServer } from "../tests/support/redis-server";
 import { firstToken } from "./first-token";
+import { conversationGrowth } from "./conversation-growth";
 import { limiterCost, limitsEnv, limitsOverhead } from "./limits-overhead";
 import { manySessions, manySessionsThroughput } from "./many-sessions";
 import { memory } from "./memory";
 import { buildBarePage, pageWeightResult, scriptBytes } from "./page-weight";
+import { startFakeModelServer } from "./support/fake-model-server";
 import { startSinkCollector } from "./support/sink-collector";
 import { turnOverhead } from "./turn-overhead";
 
@@ -65,6 +67,21 @@ async function main() {
       const off = await start("paced-off", { TRACING_ENABLED: "false", DEMO_MODEL_DELAY_MS: "10" });
       return turnOverhead({ on, off }, { turns: 80, warmup: 10, target: 1.03, why: "no worse than round 1" });
     });
+    const growth = await step("1c/6 one conversation of 25 turns: OTLP bytes and CPU a turn, next to the model's own traffic", async () => {
+      // The app talks to an OpenAI-compatible server that weighs what it was sent and answered.
+      const model = await startFakeModelServer();
+      const ownSink = await startSinkCollector({ countSpans: true });
+      const keys = { on: "bench-model-key-traced", off: "bench-model-key-untraced" };
+      const viaModel = (key: string) => ({ OPENAI_API_KEY: key, OPENAI_BASE_URL: model.baseURL, OPENAI_MODEL: "bench-model" });
+      try {
+        const on = await start("growth-on", { ...viaModel(keys.on), PHOENIX_COLLECTOR_ENDPOINT: ownSink.url });
+        const off = await start("growth-off", { ...viaModel(keys.off), TRACING_ENABLED: "false" });
+        return await conversationGrowth({ on, off }, ownSink, (side) => model.traffic(keys[side]));
+      } finally {
+        await ownSink.stop();
+        await model.stop();
+      }
+    });
     const ttft = await step("2/6 time to first token in Chromium", async () => firstToken((await start("first-token", toSink)).url));
     const many = await step("3/6 50 sessions at once, 5 turns each, exporting to Phoenix", async () =>
       manySessions((await start("many-sessions", traced)).url, phoenixUrl(spec)),
@@ -107,6 +124,7 @@ async function main() {
       machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "unknown", node: process.version },
       turn_overhead: overhead,
       turn_overhead_paced_model: overheadPaced,
+      conversation_growth: growth,
       first_token: ttft,
       many_sessions: many,
       many_sessions_tracing_on_vs_off: manyOnOff,
@@ -140,6 +158,7 @@ function printTable(r: {
   machine: { cpus: number; node: string };
   turn_overhead: Awaited<ReturnType<typeof turnOverhead>> | Failed;
   turn_overhead_paced_model: Awaited<ReturnType<typeof turnOverhead>> | Failed;
+  conversation_growth: Awaited<ReturnType<typeof conversationGrowth>> | Failed;
   first_token: Awaited<ReturnType<typeof firstToken>> | Failed;
   many_sessions: Awaited<ReturnType<typeof manySessions>> | Failed;
   many_sessions_tracing_on_vs_off: Awaited<ReturnType<typeof manySessionsThroughput>> | Failed;
@@ -160,6 +179,13 @@ function printTable(r: {
       r.turn_overhead_paced_model,
       (o) =>
         `p50 ${o.p50_ms.on} vs ${o.p50_ms.off} ms (ratio ${o.p50_ratio}, paired ${o.paired_p50_ratio}); p95 ratio ${o.p95_ratio}; server CPU ${o.server_cpu_ms_per_turn.on} vs ${o.server_cpu_ms_per_turn.off} ms/turn`,
+    ),
+    row("A conversation of 25 turns (tool every third), at turns 1 / 5 / 10 / 25", r.conversation_growth, (g) =>
+      [
+        `OTLP ${g.positions.map((p) => kb(p.otlp_bytes)).join(" / ")} KB a turn vs the model's ${g.positions.map((p) => kb(p.model_bytes.total)).join(" / ")} KB`,
+        `(ratio ${g.positions.map((p) => p.otlp_to_model_ratio).join(" / ")})`,
+        `tracing's CPU ${g.positions.map((p) => p.tracing_cpu_ms_per_turn).join(" / ")} ms a turn; ${g.errors} errors, spans ${g.spans_exported}/${g.spans_expected}`,
+      ].join(" "),
     ),
     row("Time to first token (browser)", r.first_token, (t) => `p50 ${t.p50_ms} ms, p95 ${t.p95_ms} ms over ${t.turns} turns`),
     row(
@@ -199,6 +225,8 @@ function printTable(r: {
   for (const { name, result, target, met } of rows) console.log(`| ${name} | ${result} | ${target} | ${met ? "yes" : "**no**"} |`);
   console.log("");
 }
+
+const kb = (bytes: number) => (bytes / 1000).toFixed(1);
 
 function log(message: string) {
   console.log(`[bench] ${message}`);
