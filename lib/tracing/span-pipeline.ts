@@ -11,8 +11,9 @@ import { LogFailuresOnceExporter, PhoenixConventionsExporter } from "./span-expo
  * The span processor chain that instrumentation.ts installs, in one place so the
  * integration tests run exactly this chain with an in-memory exporter:
  *
- *   PrepareAiSdkSpans                       at span end, before conversion: undo @vercel/otel's
- *   │                                       `operation.name`; take the prompt off a child agent span
+ *   PrepareAiSdkSpans                       after span end (next event-loop turn), before conversion:
+ *   │                                       undo @vercel/otel's `operation.name`; take the prompt off
+ *   │                                       a child agent span
  *   └ OpenInferenceBatchSpanProcessor       session/user/metadata from the context onto every span,
  *     │                                     AI SDK -> OpenInference attributes, only OI spans pass
  *     └ PhoenixConventionsExporter          one pass per span: copies dropped, OPENINFERENCE_HIDE_*
@@ -47,16 +48,23 @@ export function createPhoenixSpanProcessor(options: SpanPipelineOptions): SpanPr
 }
 
 /**
- * Runs at span end, before openinference-vercel converts the span (in the request's own
- * time, so it only deletes):
+ * Runs at span end, before openinference-vercel converts the span:
  * - @vercel/otel sets `operation.name` (`gen_ai`, `gen_ai.client`) on spans that lack one,
  *   in its own onEnd, before ours; openinference-vercel would rename AI SDK spans to it.
  *   AI SDK 7 spans never set `operation.name` themselves (the legacy ones use `ai.*`),
  *   so a non-`ai.` value here is always the injected one.
  * - An agent span under the turn span drops its copy of the prompt (recorded-once.ts), so
  *   it is not even converted.
+ *
+ * The conversion parses each LLM span's messages several times over, so it does not run
+ * inside `span.end()`, on the way of the answer's last bytes: ended spans wait for the
+ * next turn of the event loop (`setImmediate`), then go on in the order they ended. A flush
+ * or a shutdown hands them on first.
  */
 export class PrepareAiSdkSpans implements SpanProcessor {
+  private ended: ReadableSpan[] = [];
+  private scheduled = false;
+
   constructor(
     private readonly inner: SpanProcessor,
     private readonly options: { keepCopies: boolean },
@@ -65,16 +73,30 @@ export class PrepareAiSdkSpans implements SpanProcessor {
     this.inner.onStart(span, parentContext);
   }
   onEnd(span: ReadableSpan): void {
-    const attributes = span.attributes as Attributes;
-    const operationName = attributes["operation.name"];
-    if (typeof operationName === "string" && !operationName.startsWith("ai.")) delete attributes["operation.name"];
-    if (!this.options.keepCopies) dropAgentPrompt(attributes, span.parentSpanContext?.spanId !== undefined);
-    this.inner.onEnd(span);
+    this.ended.push(span);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.handOn());
   }
   forceFlush(): Promise<void> {
+    this.handOn();
     return this.inner.forceFlush();
   }
   shutdown(): Promise<void> {
+    this.handOn();
     return this.inner.shutdown();
+  }
+
+  private handOn(): void {
+    this.scheduled = false;
+    const spans = this.ended;
+    this.ended = [];
+    for (const span of spans) {
+      const attributes = span.attributes as Attributes;
+      const operationName = attributes["operation.name"];
+      if (typeof operationName === "string" && !operationName.startsWith("ai.")) delete attributes["operation.name"];
+      if (!this.options.keepCopies) dropAgentPrompt(attributes, span.parentSpanContext?.spanId !== undefined);
+      this.inner.onEnd(span);
+    }
   }
 }
