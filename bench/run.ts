@@ -1,5 +1,5 @@
 import { cpus, loadavg, tmpdir } from "node:os";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startApp, type AppServer } from "../tests/e2e/support/app-server";
 import { phoenixUrl, startPhoenix, stopPhoenix, temporaryPhoenixSpec } from "../tests/e2e/support/phoenix-server";
@@ -29,17 +29,25 @@ async function main() {
   const workDir = mkdtempSync(join(tmpdir(), "phoenix-chat-bench-"));
   const spec = await temporaryPhoenixSpec(workDir);
   const servers: AppServer[] = [];
+  // `npm run bench -- --only 1,1c`: re-runs those rows (a row another job disturbed) and keeps the others' last results.
+  const only = onlySteps(process.argv);
+  const previous = only ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
   /**
    * Runs one benchmark on fresh servers, stops them after, and records a failure instead of
    * losing the rest. The machine's load average (1 min) before and after goes with the result:
    * other work on the same cores shows there first.
    */
-  const step = async <T extends object>(name: string, run: () => Promise<T>): Promise<(T & { load_average: number[] }) | { error: string }> => {
+  const step = async <T extends object>(
+    key: string,
+    name: string,
+    run: () => Promise<T>,
+  ): Promise<(T & { date: string; load_average: number[] }) | { error: string }> => {
+    if (only && !only.has(name.split("/")[0]!)) return (previous[key] as T & { date: string; load_average: number[] }) ?? { error: "not run" };
     log(name);
     const before = loadavg()[0]!;
     try {
       const result = await run();
-      return { ...result, load_average: [round(before, 2), round(loadavg()[0]!, 2)] };
+      return { ...result, date: new Date().toISOString(), load_average: [round(before, 2), round(loadavg()[0]!, 2)] };
     } catch (error) {
       console.error(error);
       return { error: (error as Error).message };
@@ -60,21 +68,18 @@ async function main() {
   const toSink = { PHOENIX_COLLECTOR_ENDPOINT: sink.url };
 
   try {
-    log("starting Phoenix");
-    phoenixPid = await startPhoenix(spec);
-
-    const overhead = await step("1/6 tracing overhead per turn (on vs off, interleaved)", async () => {
+    const overhead = await step("turn_overhead", "1/6 tracing overhead per turn (on vs off, interleaved)", async () => {
       const on = await start("tracing-on", toSink);
       const off = await start("tracing-off", { TRACING_ENABLED: "false" });
       return turnOverhead({ on, off }, { turns: 400, target: 1.1, cpuTarget: 2 });
     });
     // The same with a model that takes its time, as real ones do (10 ms a word, ~0.18 s a turn).
-    const overheadPaced = await step("1b/6 tracing overhead with a realistically paced model", async () => {
+    const overheadPaced = await step("turn_overhead_paced_model", "1b/6 tracing overhead with a realistically paced model", async () => {
       const on = await start("paced-on", { ...toSink, DEMO_MODEL_DELAY_MS: "10" });
       const off = await start("paced-off", { TRACING_ENABLED: "false", DEMO_MODEL_DELAY_MS: "10" });
       return turnOverhead({ on, off }, { turns: 80, warmup: 10, target: 1.03, why: "no worse than round 1" });
     });
-    const growth = await step("1c/6 one conversation of 25 turns: OTLP bytes and CPU a turn, next to the model's own traffic", async () => {
+    const growth = await step("conversation_growth", "1c/6 one conversation of 25 turns: OTLP bytes and CPU a turn, next to the model's own traffic", async () => {
       // The app talks to an OpenAI-compatible server that weighs what it was sent and answered.
       const model = await startFakeModelServer();
       const ownSink = await startSinkCollector({ countSpans: true });
@@ -89,11 +94,19 @@ async function main() {
         await model.stop();
       }
     });
-    const ttft = await step("2/6 time to first token in Chromium", async () => firstToken((await start("first-token", toSink)).url));
-    const many = await step("3/6 50 sessions at once, 5 turns each, exporting to Phoenix", async () =>
-      manySessions((await start("many-sessions", traced)).url, phoenixUrl(spec)),
-    );
-    const manyOnOff = await step("3b/6 50 sessions at once: throughput with tracing on vs off (ABBA)", async () => {
+    const ttft = await step("first_token", "2/6 time to first token in Chromium", async () => firstToken((await start("first-token", toSink)).url));
+    const many = await step("many_sessions", "3/6 50 sessions at once, 5 turns each, exporting to Phoenix", async () => {
+      // Running only for this row: an idle Phoenix still takes some CPU, which the other rows would measure.
+      log("starting Phoenix");
+      phoenixPid = await startPhoenix(spec);
+      try {
+        return await manySessions((await start("many-sessions", traced)).url, phoenixUrl(spec));
+      } finally {
+        await stopPhoenix(phoenixPid);
+        phoenixPid = 0;
+      }
+    });
+    const manyOnOff = await step("many_sessions_tracing_on_vs_off", "3b/6 50 sessions at once: throughput with tracing on vs off (ABBA)", async () => {
       // Its own sink, so the span count is this step's alone.
       const ownSink = await startSinkCollector({ countSpans: true });
       try {
@@ -104,24 +117,24 @@ async function main() {
         await ownSink.stop();
       }
     });
-    const weight = await step("4/6 page weight, next to a bare Next.js page", async () => {
+    const weight = await step("page_weight", "4/6 page weight, next to a bare Next.js page", async () => {
       const chat = await start("page-weight-chat", { TRACING_ENABLED: "false" });
       const chatWeight = await scriptBytes(chat.url);
       const bare = await start("page-weight-bare", {}, buildBarePage());
       return pageWeightResult(chatWeight, await scriptBytes(bare.url));
     });
-    const mem = await step("5/6 memory over 4,000 turns in 1,000 sessions", async () => {
+    const mem = await step("memory", "5/6 memory over 4,000 turns in 1,000 sessions", async () => {
       const longRunning = await start("memory", toSink);
       return memory(longRunning.url, longRunning.pid);
     });
 
-    const limits = await step("6/6 turn limits: Redis vs in-process (interleaved)", async () => {
+    const limits = await step("turn_limits", "6/6 turn limits: Redis vs in-process (interleaved)", async () => {
       redis ??= await startRedisServer();
       const withRedis = await start("limits-redis", { ...toSink, ...limitsEnv(redis.url) });
       const inProcess = await start("limits-memory", { ...toSink, ...limitsEnv() });
       return limitsOverhead({ redis: withRedis, memory: inProcess }, redis.url);
     });
-    const limiter = await step("6b/6 the limiter alone: acquire + release, Redis vs in-memory", async () => {
+    const limiter = await step("limiter_cost", "6b/6 the limiter alone: acquire + release, Redis vs in-memory", async () => {
       redis ??= await startRedisServer();
       return limiterCost(redis.url, "error" in overhead ? undefined : overhead.p50_ms.off);
     });
@@ -141,7 +154,7 @@ async function main() {
       limiter_cost: limiter,
     };
     mkdirSync("bench/results", { recursive: true });
-    writeFileSync("bench/results/latest.json", `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
     log("wrote bench/results/latest.json");
   } finally {
@@ -151,6 +164,14 @@ async function main() {
     await redis?.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+const RESULTS = "bench/results/latest.json";
+
+/** The step numbers after `--only` (`1,1c,3b`), or undefined for all. */
+function onlySteps(argv: string[]): Set<string> | undefined {
+  const at = argv.indexOf("--only");
+  return at < 0 ? undefined : new Set((argv[at + 1] ?? "").split(",").map((id) => id.trim()));
 }
 
 type Failed = { error: string };
