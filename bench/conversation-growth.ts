@@ -117,7 +117,7 @@ async function inBatches(clients: ChatClient[], message: string, concurrency: nu
   return results;
 }
 
-/** Waits (up to 30 s: the batch processor exports every 5 s) until the sink has counted `count` spans. */
+/** Waits (up to 30 s) until the sink has counted `count` spans. */
 async function exported(spans: () => number, count: number) {
   const deadline = Date.now() + 30_000;
   while (spans() < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
