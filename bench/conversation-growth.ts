@@ -60,6 +60,8 @@ export async function conversationGrowth(
   };
   await Promise.all([...clients.on, ...clients.off].map((client) => client.open()));
   const positions = [];
+  await exported(sink.spans, spansExpected);
+  const start = { on: cpuMs(servers.on.pid), off: cpuMs(servers.off.pid), bytes: sink.bytes(), model: modelTraffic("on") };
   for (let n = 1; n <= turns; n++) {
     const message = growthMessage(n);
     const measured = measureAt.includes(n);
@@ -86,6 +88,15 @@ export async function conversationGrowth(
       tracing_cpu_ms_per_turn: round(cpu.on - cpu.off, 2),
     });
   }
+  await exported(sink.spans, spansExpected);
+  const all = conversations * turns;
+  const model = modelTraffic("on");
+  // Over all 25 turns: a CPU figure with 1,500 turns behind it (one position's 60 turns are at the mercy of one GC).
+  const whole = {
+    otlp_bytes_per_turn: Math.round((sink.bytes() - start.bytes) / all),
+    model_bytes_per_turn: Math.round((model.sentBytes + model.answeredBytes - start.model.sentBytes - start.model.answeredBytes) / all),
+    tracing_cpu_ms_per_turn: round((cpuMs(servers.on.pid) - start.on - (cpuMs(servers.off.pid) - start.off)) / all, 2),
+  };
   const spansExported = sink.spans();
   const judged = positions.filter((p) => p.turn !== 5);
   return {
@@ -93,6 +104,7 @@ export async function conversationGrowth(
     turns,
     errors,
     positions,
+    all_turns: whole,
     spans_expected: spansExpected,
     spans_exported: spansExported,
     target: `OTLP bytes <= ${target}x the model's own traffic at turns 1, 10 and 25`,

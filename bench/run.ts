@@ -215,7 +215,7 @@ function printTable(r: {
       [
         `OTLP ${g.positions.map((p) => kb(p.otlp_bytes)).join(" / ")} KB a turn vs the model's ${g.positions.map((p) => kb(p.model_bytes.total)).join(" / ")} KB`,
         `(ratio ${g.positions.map((p) => p.otlp_to_model_ratio).join(" / ")})`,
-        `tracing's CPU ${g.positions.map((p) => p.tracing_cpu_ms_per_turn).join(" / ")} ms a turn; ${g.errors} errors, spans ${g.spans_exported}/${g.spans_expected}`,
+        `tracing's CPU ${g.positions.map((p) => p.tracing_cpu_ms_per_turn).join(" / ")} ms a turn (all 25 turns: ${g.all_turns.tracing_cpu_ms_per_turn} ms, OTLP ${kb(g.all_turns.otlp_bytes_per_turn)} vs ${kb(g.all_turns.model_bytes_per_turn)} KB); ${g.errors} errors, spans ${g.spans_exported}/${g.spans_expected}`,
       ].join(" "),
     ),
     row("Time to first token (browser)", r.first_token, (t) => `p50 ${t.p50_ms} ms, p95 ${t.p95_ms} ms over ${t.turns} turns`),
