@@ -13,7 +13,13 @@ type Server = { url: string; pid: number };
  */
 export async function turnOverhead(
   servers: { on: Server; off: Server },
-  { turns = 200, warmup = 20, target = 1.05, why = "" }: { turns?: number; warmup?: number; target?: number; why?: string } = {},
+  {
+    turns = 200,
+    warmup = 20,
+    target = 1.05,
+    cpuTarget,
+    why = "",
+  }: { turns?: number; warmup?: number; target?: number; cpuTarget?: number; why?: string } = {},
 ) {
   const ids = actionIds();
   const timings = { on: [] as number[], off: [] as number[] };
@@ -57,7 +63,8 @@ export async function turnOverhead(
     /** The median of the back-to-back differences, added to off's p50: less moved by a burst that hits one side only. */
     paired_p50_ratio: round((p50.off + percentile(pairedDiffs, 50)) / p50.off, 3),
     server_cpu_ms_per_turn: { on: round(cpuPerTurn.on, 2), off: round(cpuPerTurn.off, 2) },
-    target: `p50 ratio <= ${target}${why ? ` (${why})` : ""}`,
-    met: p50.on / p50.off <= target && errors === 0,
+    tracing_cpu_ms_per_turn: round(cpuPerTurn.on - cpuPerTurn.off, 2),
+    target: `p50 ratio <= ${target}${cpuTarget === undefined ? "" : `, tracing's CPU <= ${cpuTarget} ms a turn`}${why ? ` (${why})` : ""}`,
+    met: p50.on / p50.off <= target && errors === 0 && (cpuTarget === undefined || cpuPerTurn.on - cpuPerTurn.off <= cpuTarget),
   };
 }

@@ -16,13 +16,17 @@ import { decodeTraceRequest } from "../../tests/support/otlp-protobuf";
 export async function startSinkCollector(options: { countSpans?: boolean } = {}): Promise<{
   url: string;
   spans: () => number;
+  /** Bytes of every request body received so far, as they came over the wire. */
+  bytes: () => number;
   stop: () => Promise<void>;
 }> {
   let counted = 0;
+  let bytes = 0;
   const pending: { body: Buffer; gzip: boolean }[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
       if (options.countSpans) chunks.push(chunk);
     });
     request.on("end", () => {
@@ -46,6 +50,7 @@ export async function startSinkCollector(options: { countSpans?: boolean } = {})
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    bytes: () => bytes,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

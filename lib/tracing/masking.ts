@@ -1,5 +1,5 @@
 import { generateTraceConfig, OITracer, type TraceConfig, type TraceConfigOptions } from "@arizeai/openinference-core";
-import { ROOT_CONTEXT, type Attributes, type Span, type Tracer } from "@opentelemetry/api";
+import { ROOT_CONTEXT, type AttributeValue, type Attributes, type Span, type Tracer } from "@opentelemetry/api";
 
 /**
  * OpenInference's masking switches (`hideInputs`, `hideOutputs`, ..., the same as the
@@ -33,6 +33,8 @@ export function isMaskingOn(config: MaskingConfig): boolean {
 const RAW_CONTENT_KEYS: ReadonlyArray<[key: string, switches: ReadonlyArray<keyof MaskingConfig>]> = [
   ["gen_ai.input.messages", ["hideInputs", "hideInputMessages", "hideInputText"]],
   ["gen_ai.system_instructions", ["hideInputs", "hideInputMessages", "hideInputText", "hidePrompts"]],
+  // openinference-genai's copy of the system instructions.
+  ["metadata.gen_ai.system_instructions", ["hideInputs", "hideInputMessages", "hideInputText", "hidePrompts"]],
   ["gen_ai.tool.definitions", ["hideInputs", "hideLLMTools"]],
   ["gen_ai.tool.call.arguments", ["hideInputs"]],
   ["tool.parameters", ["hideInputs"]],
@@ -41,39 +43,52 @@ const RAW_CONTENT_KEYS: ReadonlyArray<[key: string, switches: ReadonlyArray<keyo
 ];
 
 export type AttributeMasker = (attributes: Attributes) => Attributes;
+/** One attribute masked: its new value, or `undefined` when it must not be exported. */
+export type KeyMasker = (key: string, value: AttributeValue) => AttributeValue | undefined;
 
+/** The masking of a whole attribute set, for callers that have one; the export pass masks key by key. */
 export function createAttributeMasker(config: MaskingConfig): AttributeMasker {
-  const rawKeysToDrop = RAW_CONTENT_KEYS.filter(([, switches]) => switches.some((s) => config[s] === true)).map(
-    ([key]) => key,
-  );
-  const applyOpenInferenceRules = openInferenceRules(config);
+  const maskKey = createKeyMasker(config);
   return (attributes) => {
-    const masked = applyOpenInferenceRules(attributes);
-    for (const key of rawKeysToDrop) delete masked[key];
+    const masked: Attributes = {};
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value === undefined) continue;
+      const kept = maskKey ? maskKey(key, value) : value;
+      if (kept !== undefined) masked[key] = kept;
+    }
     return masked;
   };
 }
 
 /**
- * openinference-core's masking rules run inside its `OITracer` (its `mask()` is not
- * exported). Starting a span on an OITracer whose inner tracer only records what it
- * is given runs exactly those rules over an attribute set, and nothing else.
+ * OpenInference's rules for one attribute, plus our raw `gen_ai.*` keys; `undefined` when
+ * no switch is on, so the export pass skips masking altogether.
+ *
+ * openinference-core's `mask()` is not exported; it runs inside its `OITracer`. One span
+ * started once on an OITracer whose inner tracer only records what it is given applies
+ * exactly those rules to each `setAttribute`, and nothing else.
  */
-function openInferenceRules(config: MaskingConfig): AttributeMasker {
-  let captured: Attributes = {};
+export function createKeyMasker(config: MaskingConfig): KeyMasker | undefined {
+  if (!isMaskingOn(config)) return undefined;
+  const rawKeysToDrop = new Set(
+    RAW_CONTENT_KEYS.filter(([, switches]) => switches.some((s) => config[s] === true)).map(([key]) => key),
+  );
+  let captured: AttributeValue | undefined;
   const recorder = {
-    setAttributes(attributes: Attributes) {
-      captured = attributes;
+    setAttribute(_key: string, value: AttributeValue) {
+      captured = value;
+      return this;
+    },
+    setAttributes() {
       return this;
     },
   } as unknown as Span;
   const recordingTracer = { startSpan: () => recorder } as unknown as Tracer;
-  const tracer = new OITracer({ tracer: recordingTracer, traceConfig: config });
-  return (attributes) => {
-    captured = {};
-    tracer.startSpan("mask", { attributes }, ROOT_CONTEXT);
-    const result: Attributes = {};
-    for (const [key, value] of Object.entries(captured)) if (value !== undefined) result[key] = value;
-    return result;
+  const span = new OITracer({ tracer: recordingTracer, traceConfig: config }).startSpan("mask", {}, ROOT_CONTEXT);
+  return (key, value) => {
+    if (rawKeysToDrop.has(key)) return undefined;
+    captured = undefined;
+    span.setAttribute(key, value);
+    return captured;
   };
 }

@@ -25,6 +25,12 @@ export type TracingOptions = {
   masking?: MaskingOptions;
   /** Exact values that must never reach a span (your model provider's API key, ...). Key-shaped text is scrubbed too. */
   secretsToScrub?: ReadonlyArray<string | undefined>;
+  /**
+   * Also export the copies Phoenix does not read: the AI SDK's raw `gen_ai.*` prompt and
+   * response attributes, the prompt on the agent span, each message's text in both forms.
+   * Default `false`: each thing is exported once. For a backend that reads the GenAI attributes.
+   */
+  keepCopies?: boolean;
   /** Don't even record Next.js's own spans (they are never exported). Default `true`. Ignored when `sampler` is given. */
   skipNextJsSpans?: boolean;
   /** Your own sampler, instead of the one `skipNextJsSpans` chooses. */
@@ -69,6 +75,7 @@ export function registerTracing(options: TracingOptions): RegisteredTracing {
     projectName: options.projectName,
     masking: options.masking,
     secretsToScrub: [options.apiKey, ...(options.secretsToScrub ?? [])],
+    keepCopies: options.keepCopies,
     sampler: options.sampler,
     skipNextJsSpans: options.skipNextJsSpans,
     buffer: options.buffer,
@@ -86,6 +93,7 @@ export type InstallTracingOptions = {
   projectName: string;
   masking?: MaskingOptions;
   secretsToScrub?: ReadonlyArray<string | undefined>;
+  keepCopies?: boolean;
   skipNextJsSpans?: boolean;
   sampler?: Sampler;
   buffer?: BufferConfig;
@@ -102,6 +110,7 @@ export function installTracing(options: InstallTracingOptions): SpanProcessor {
     exporter: options.exporter,
     masking: resolveMaskingConfig(options.masking),
     secretsToScrub: options.secretsToScrub,
+    keepCopies: options.keepCopies,
     buffer: options.buffer,
     log: options.log,
   });

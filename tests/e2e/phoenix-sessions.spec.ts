@@ -2,10 +2,18 @@ import { copyFileSync, existsSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { readState, writeState } from "./support/e2e-state";
 import { answers, expect, sendAndWait, sessionIdOf, test } from "./support/fixtures";
-import { allSpans, attribute, waitForSession, type PhoenixSession } from "./support/phoenix-api";
+import { allSpans, attribute, waitForSession, type PhoenixSession, type PhoenixSpan } from "./support/phoenix-api";
 import { startPhoenix, stopPhoenix } from "./support/phoenix-server";
 
 const DOCS_SCREENSHOT = "docs/phoenix-session.png";
+const DOCS_LLM_SPAN_SCREENSHOT = "docs/phoenix-llm-span.png";
+
+/** The README's screenshots change only on request (or when missing): every run's ids differ. */
+function keepForDocs(shot: string, docsPath: string) {
+  if (process.env.E2E_UPDATE_DOCS === "1" || !existsSync(docsPath)) copyFileSync(shot, docsPath);
+}
+
+const occurrences = (text: string, part: string) => text.split(part).length - 1;
 
 /**
  * The raw (Markdown) answers the browser keeps for this conversation, as Phoenix should
@@ -219,12 +227,63 @@ test.describe("what Phoenix's Sessions view shows", () => {
     await expect(phoenixPage.getByText("Hello from the deep-link test").first()).toBeVisible({ timeout: 30_000 });
     const shot = testInfo.outputPath("phoenix-session.png");
     await phoenixPage.screenshot({ path: shot, fullPage: true });
-    // The README shows this page; its copy changes only on request (or when missing): every run's ids differ.
-    if (process.env.E2E_UPDATE_DOCS === "1" || !existsSync(DOCS_SCREENSHOT)) copyFileSync(shot, DOCS_SCREENSHOT);
+    keepForDocs(shot, DOCS_SCREENSHOT);
 
     // Each answer links to its own trace, too.
     const traceHref = await answers(page).first().getByTestId("trace-link").getAttribute("href");
     expect(traceHref).toMatch(new RegExp(`^${e2e.phoenix.url}/redirects/traces/[0-9a-f]{32}$`));
+  });
+
+  test("a tool turn in Phoenix's trace view: the tree, the LLM span's messages each shown once, the tool's call, the token counts", async ({
+    page,
+    e2e,
+  }, testInfo) => {
+    await page.goto("/");
+    const { sessionId } = await identity(page);
+    await sendAndWait(page, "Hello!");
+    const answer = await sendAndWait(page, "What time is it in Tokyo?");
+    const said = await rawAnswers(page, sessionId);
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 2 && s.lastOutput !== null);
+    const toolTrace = session.traces.find((t) => attribute(t.rootSpan!, "input.value") === "What time is it in Tokyo?")!;
+    const llmTokens = (spans: PhoenixSpan[]) => spans.filter((s) => s.spanKind === "llm").map((s) => attribute(s, "llm.token_count.total") as number);
+    // The session's token count is its LLM spans' and nothing else's (an agent span's own total is not added on top).
+    expect(session.tokenTotal).toBe(llmTokens(allSpans(session)).reduce((sum, n) => sum + n, 0));
+
+    const phoenix = await page.context().newPage();
+    await phoenix.setViewportSize({ width: 1600, height: 1000 });
+    await phoenix.goto((await answer.getByTestId("trace-link").getAttribute("href"))!);
+    const tree = phoenix.getByTestId("trace-tree").first();
+    await expect(tree).toBeVisible({ timeout: 30_000 });
+    for (const name of ["chat.turn", "invoke_agent demo-chat-1", "step 1", "step 2", "execute_tool get_current_time"]) {
+      await expect(tree.getByText(name, { exact: true })).toBeVisible();
+    }
+    await expect(tree.getByText("chat demo-chat-1", { exact: true })).toHaveCount(2);
+    for (const tokens of llmTokens(toolTrace.spans)) await expect(tree.getByText(String(tokens), { exact: true })).toBeVisible();
+
+    // The LLM span that answered: the whole conversation as messages, each shown once, then its answer.
+    await tree.getByText("chat demo-chat-1", { exact: true }).nth(1).click();
+    const details = phoenix.getByTestId("span-details");
+    await expect(details.getByText(/^Tool Result: /)).toBeVisible();
+    const shown = await details.innerText();
+    const expected = ["system", "You are a concise, friendly assistant", "user", "Hello!", "assistant", said[0]!.slice(0, 40), "user", "What time is it in Tokyo?", "assistant", 'get_current_time({"timeZone":"Asia/Tokyo"})', "tool", "Tool Result:", '"localTime"', "Output", said[1]!];
+    let from = 0;
+    for (const part of expected) {
+      const at = shown.indexOf(part, from);
+      expect(at, `"${part}" after position ${from} in the LLM span's details`).toBeGreaterThanOrEqual(0);
+      from = at + part.length;
+    }
+    // The tool's result once: it was shown twice while each message also carried its text as `contents`.
+    expect(occurrences(shown, '"localTime"')).toBe(1);
+    const shot = testInfo.outputPath("phoenix-llm-span.png");
+    await phoenix.screenshot({ path: shot });
+    keepForDocs(shot, DOCS_LLM_SPAN_SCREENSHOT);
+
+    // The tool span: its call (the arguments) and its result.
+    await tree.getByText("execute_tool get_current_time", { exact: true }).click();
+    await expect(details.getByText("Tool: get_current_time")).toBeVisible();
+    const tool = await details.innerText();
+    expect(tool).toMatch(/Input[\s\S]*"timeZone": "Asia\/Tokyo"[\s\S]*Output[\s\S]*"localTime"/);
+    await phoenix.close();
   });
 
   // @exclusive: stops the Phoenix every other test writes to.

@@ -1,6 +1,6 @@
-import { APICallError } from "@ai-sdk/provider";
+import { APICallError, type LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { streamText, toUIMessageStream } from "ai";
+import { streamText, toUIMessageStream, type ModelMessage } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { flushTraces, installTracing, traceTurn, traceUIMessageStream, usingSession } from "@/lib/tracing";
@@ -76,3 +76,64 @@ describe("a provider error that echoes the API key", () => {
     }
   });
 });
+
+/** A model that answers "Noted." after reading whatever it was sent. */
+function modelAnswering(): MockLanguageModelV4 {
+  const usage = { inputTokens: { total: 5, noCache: 5, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 2, text: 2, reasoning: 0 } };
+  return new MockLanguageModelV4({
+    doStream: async () => ({
+      stream: new ReadableStream<LanguageModelV4StreamPart>({
+        start(controller) {
+          const parts: LanguageModelV4StreamPart[] = [
+            { type: "stream-start", warnings: [] },
+            { type: "text-start", id: "t" },
+            { type: "text-delta", id: "t", delta: "Noted." },
+            { type: "text-end", id: "t" },
+            { type: "finish", finishReason: { unified: "stop", raw: "stop" }, usage },
+          ];
+          for (const part of parts) controller.enqueue(part);
+          controller.close();
+        },
+      }),
+    }),
+  });
+}
+
+describe("a key pasted into a long conversation", () => {
+  it("is found inside a 50 KB history (a pasted log among the messages): no exported span holds it, the text around it is kept", async () => {
+    const filler = "We talked about sessions, spans and traces, and how Phoenix groups them by session id. ";
+    const log = filler.repeat(340);
+    const pasted = `${log.slice(0, 13_000)}Authorization: Bearer ${CONFIGURED_KEY} (retrying with ${OPENAI_SHAPED_KEY})\n${log.slice(13_000)}`;
+    const messages: ModelMessage[] = [
+      { role: "user", content: "Can you read my server log?" },
+      { role: "assistant", content: "Paste it here." },
+      { role: "user", content: pasted },
+      { role: "assistant", content: "Noted." },
+      ...Array.from({ length: 20 }, (_, i): ModelMessage => ({ role: i % 2 ? "assistant" : "user", content: filler.repeat(12) })),
+      { role: "user", content: "What did I paste?" },
+    ];
+    expect(JSON.stringify(messages).length).toBeGreaterThan(50_000);
+
+    const turn = usingSession("scrub-history", () =>
+      traceTurn("What did I paste?", (span) => {
+        const abortController = new AbortController();
+        const result = streamText({ model: modelAnswering(), messages, abortSignal: abortController.signal });
+        return { traceId: span.traceId, ...traceUIMessageStream(span, toUIMessageStream({ stream: result.stream }), { abortController }) };
+      }),
+    );
+    for await (const _chunk of turn.stream);
+    expect((await turn.finished).outcome).toBe("completed");
+    await flushTraces();
+    const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === turn.traceId);
+    const llm = spans.find((span) => span.attributes["openinference.span.kind"] === "LLM");
+    expect(llm, "the LLM span").toBeDefined();
+    expect(JSON.stringify(llm!.attributes).length).toBeGreaterThan(50_000);
+    for (const span of spans) {
+      expect(everyString(span), span.name).not.toContain(CONFIGURED_KEY);
+      expect(everyString(span), span.name).not.toContain("Zt4Qw8Er2Ty6");
+    }
+    const exported = Object.values(llm!.attributes).find((value) => typeof value === "string" && value.includes("Authorization"));
+    expect(exported).toBe(`${log.slice(0, 13_000)}Authorization: Bearer [REDACTED] (retrying with [REDACTED])\n${log.slice(13_000)}`);
+  });
+});
+

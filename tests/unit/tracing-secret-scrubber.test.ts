@@ -43,4 +43,16 @@ describe("scrubSecrets", () => {
     const scrub = createSecretScrubber(["abcdefgh", "abcdefgh-and-more", "", undefined, "abc"]);
     expect(scrub("x abcdefgh-and-more y abcdefgh z abc")).toBe("x [REDACTED] y [REDACTED] z abc");
   });
+
+  it("finds a configured key and key-shaped ones hidden in a 50 KB history, and changes nothing else", () => {
+    const secret = "plain-lowercase-phoenix-key";
+    const history = JSON.stringify(
+      Array.from({ length: 125 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `Turn ${i}: sessions, spans and traces in Phoenix. `.repeat(8) })),
+    );
+    expect(history.length).toBeGreaterThan(50_000);
+    const at = Math.floor(history.length / 2);
+    const pasted = `${history.slice(0, at)} ${secret} ${openAiKey} Bearer abc.DEF-123_456 ${history.slice(at)}`;
+    expect(scrubSecrets(pasted, [secret])).toBe(`${history.slice(0, at)} [REDACTED] [REDACTED] Bearer [REDACTED] ${history.slice(at)}`);
+    expect(scrubSecrets(history, [secret])).toBe(history);
+  });
 });

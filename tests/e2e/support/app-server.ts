@@ -19,9 +19,9 @@ export const OUT_OF_REACH_BUDGETS: Record<string, string> = {
 
 /**
  * The app's production build (`next start`) on a free loopback port: offline demo
- * model (no OpenAI key), a fresh session secret, no artificial model delay unless
- * `env` sets one, the abuse budgets out of reach unless `env` sets them. Used by the
- * browser tests and the benchmarks.
+ * model (no OpenAI key unless `env` gives one), a fresh session secret, no artificial model
+ * delay unless `env` sets one, the abuse budgets out of reach unless `env` sets them. Used by
+ * the browser tests and the benchmarks.
  */
 export async function startApp(options: { dir?: string; env: Record<string, string>; logDir: string; name: string }): Promise<AppServer> {
   const port = await freePort();
@@ -34,7 +34,8 @@ export async function startApp(options: { dir?: string; env: Record<string, stri
     ...options.env,
     NODE_ENV: "production",
   };
-  delete env.OPENAI_API_KEY;
+  // The demo model unless the caller points the app at a model server of its own.
+  if (!options.env.OPENAI_API_KEY) delete env.OPENAI_API_KEY;
   // Links then point at the collector the caller chose, not at a Phoenix of the caller's shell.
   if (!options.env.PHOENIX_URL) delete env.PHOENIX_URL;
   const logFile = join(options.logDir, `${options.name}.log`);

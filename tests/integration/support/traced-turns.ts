@@ -10,10 +10,10 @@ import { installTracing } from "@/lib/tracing/register";
 /** Installs the production tracing setup (registerOTel + our chain) with an in-memory exporter. */
 export function installInMemoryTracing(
   masking: MaskingOptions = {},
-  options: { secretsToScrub?: string[] } = {},
+  options: { secretsToScrub?: string[]; keepCopies?: boolean } = {},
 ): InMemorySpanExporter {
   const exporter = new InMemorySpanExporter();
-  installTracing({ exporter, projectName: "integration-tests", masking, secretsToScrub: options.secretsToScrub });
+  installTracing({ exporter, projectName: "integration-tests", masking, ...options });
   return exporter;
 }
 
