@@ -4,10 +4,11 @@ import { parseConfig } from "@/lib/config";
 
 /**
  * The README's "Deploy with Vercel" button asks for the variables a deployment needs.
- * It must ask for every one the config table marks as required on Vercel, and those
- * must be enough for a production server to start.
+ * It must ask for every one the config table (docs/configuration.md) marks as required on
+ * Vercel, and those must be enough for a production server to start.
  */
 const readme = readFileSync("README.md", "utf8");
+const configTable = readFileSync("docs/configuration.md", "utf8");
 
 function deployButton(): URL {
   const match = readme.match(/\[!\[Deploy with Vercel\]\(https:\/\/vercel\.com\/button\)\]\((https:\/\/vercel\.com\/new\/clone\?[^)\s]+)\)/);
@@ -17,7 +18,7 @@ function deployButton(): URL {
 
 /** Variables whose row in the Configuration table is marked "**Vercel: required**". */
 function markedRequired(): string[] {
-  return [...readme.matchAll(/^\| `([A-Z_]+)`<br>\*\*Vercel: required\*\*/gm)].map((match) => match[1]!);
+  return [...configTable.matchAll(/^\| `([A-Z_]+)`<br>\*\*Vercel: required\*\*/gm)].map((match) => match[1]!);
 }
 
 describe("the README's Deploy with Vercel button", () => {
@@ -31,11 +32,11 @@ describe("the README's Deploy with Vercel button", () => {
     expect(description).toContain("https://app.phoenix.arize.com/s/");
   });
 
-  it("clones a GitHub repository and links back to its deploy instructions", () => {
+  it("clones a GitHub repository and links back to its deploy instructions (docs/deploying.md)", () => {
     const url = deployButton();
     const repository = url.searchParams.get("repository-url") ?? "";
     expect(repository).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+$/);
-    expect(url.searchParams.get("envLink")).toBe(`${repository}#deploy-to-vercel`);
+    expect(url.searchParams.get("envLink")).toBe(`${repository}/blob/main/docs/deploying.md#deploy-to-vercel`);
   });
 
   it("asks for enough to start a production server (and SESSION_SECRET is what it cannot start without)", () => {
