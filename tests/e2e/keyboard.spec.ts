@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { openChat, STORY, TOOL_QUESTION } from "./support/chat-states";
-import { answers, expect, messageBox, test } from "./support/fixtures";
+import { answers, expect, test } from "./support/fixtures";
 import { focusedName, focusLook, tabTo } from "./support/focus";
 
 /**

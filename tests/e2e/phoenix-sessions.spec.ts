@@ -1,9 +1,7 @@
 import { copyFileSync, existsSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
-import { readState, writeState } from "./support/e2e-state";
 import { answers, expect, sendAndWait, sessionIdOf, test } from "./support/fixtures";
 import { allSpans, attribute, waitForSession, type PhoenixSession, type PhoenixSpan } from "./support/phoenix-api";
-import { startPhoenix, stopPhoenix } from "./support/phoenix-server";
 
 const DOCS_SCREENSHOT = "docs/phoenix-session.png";
 const DOCS_LLM_SPAN_SCREENSHOT = "docs/phoenix-llm-span.png";
@@ -284,32 +282,5 @@ test.describe("what Phoenix's Sessions view shows", () => {
     const tool = await details.innerText();
     expect(tool).toMatch(/Input[\s\S]*"timeZone": "Asia\/Tokyo"[\s\S]*Output[\s\S]*"localTime"/);
     await phoenix.close();
-  });
-
-  // @exclusive: stops the Phoenix every other test writes to.
-  test("Phoenix stopped mid-conversation: the chat keeps working, and turns arrive again once it is back", { tag: "@exclusive" }, async ({
-    page,
-    e2e,
-  }) => {
-    await page.goto("/");
-    const { sessionId, userId } = await identity(page);
-    await sendAndWait(page, "Before the outage");
-    await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 1);
-
-    await stopPhoenix(e2e.phoenix.pid);
-    const during = await sendAndWait(page, "During the outage");
-    await expect(during.getByTestId("answer-text")).toContainText("During the outage");
-    await sendAndWait(page, "What time is it in Tokyo?");
-
-    const pid = await startPhoenix(e2e.phoenix);
-    writeState({ ...readState(), phoenix: { ...e2e.phoenix, pid } });
-    await sendAndWait(page, "After the outage");
-    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) =>
-      s.traces.some((t) => attribute(t.rootSpan!, "input.value") === "After the outage"),
-    );
-    const inputs = session.traces.map((t) => attribute(t.rootSpan!, "input.value"));
-    expect(inputs).toContain("Before the outage");
-    expect(inputs).toContain("After the outage");
-    expectEverySpanBelongsTo(session, sessionId, userId);
   });
 });
