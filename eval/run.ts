@@ -17,6 +17,8 @@ import type { JudgeTracing } from "./judge-tracing";
 import { createPhoenixApi } from "./phoenix-api";
 import { checkProject, EvalFatalError, selectSessions } from "./read-sessions";
 import { formatSummary, formatVerdicts, progressBar } from "./report";
+import { errorLine } from "../lib/log/error-line";
+import { createSecretScrubber } from "../lib/tracing/secret-scrubber";
 
 const say = (line: string) => console.log(`[eval] ${line}`);
 
@@ -82,7 +84,9 @@ main().then(
       // One message: what is wrong, what to do, and that nothing was written.
       console.error(`[eval] ${error.message}\n[eval] Nothing was written.`);
     } else {
-      console.error("[eval] Unexpected failure:", error);
+      // Scrubbed: an HTTP client's error can echo the request, API key included.
+      const scrub = createSecretScrubber([process.env.PHOENIX_API_KEY, process.env.OPENAI_API_KEY]);
+      console.error(errorLine("[eval] Unexpected failure", error, scrub));
     }
     process.exit(1);
   },
