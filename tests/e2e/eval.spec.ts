@@ -78,11 +78,13 @@ test.beforeAll(async ({ browser }) => {
     await first.getByTestId("feedback-comment").fill(COMMENT);
     await first.getByTestId("feedback-submit").click();
     await expect(first.getByTestId("feedback-comment")).toBeHidden();
-    // The app queues the vote in Phoenix: wait until it is there, or the eval could miss it.
+    // The app queues the vote in Phoenix: wait until it is there, comment included (the
+    // thumb and the comment are two writes, and the thumb can land first), or the eval
+    // could miss it.
     const traceId = await traceIdOfAnswer(page, await sessionIdOf(page), 0);
     await waitForAnnotations(
       () => fetchTraceAnnotations(e2e.phoenix.url, traceId),
-      (a) => a.length === 1 && a[0]!.label === "negative",
+      (a) => a.length === 1 && a[0]!.label === "negative" && a[0]!.explanation === COMMENT,
     );
   });
 
