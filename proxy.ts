@@ -5,8 +5,8 @@ import { tooManyNewVisitors } from "@/lib/http/too-many-visitors";
 import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
 import type { VisitorResult } from "@/lib/limits/limiter";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/content-security-policy";
-import { secureCookieFor } from "@/lib/session/secure-cookie";
-import { refreshSessionCookie } from "@/lib/session/session-cookie";
+import { secureCookieFor } from "@/lib/identity/secure-cookie";
+import { refreshSessionCookie } from "@/lib/identity/visitor-cookie";
 
 /**
  * Every page and Server Action request passes here first:

@@ -4,7 +4,7 @@ import { loadConfig } from "@/lib/config";
 import { startConversation } from "@/lib/conversation/conversation-token";
 import { feedbackEnabled } from "@/lib/feedback/feedback-deps";
 import { collectorStatusNow } from "@/lib/phoenix/collector-status";
-import { readSession } from "@/lib/session/current-session";
+import { readSession } from "@/lib/identity/current-visitor";
 
 export default async function ChatPage() {
   // proxy.ts guarantees a valid session cookie before this renders.

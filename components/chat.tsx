@@ -4,7 +4,7 @@ import { useCallback, useState } from "react";
 import { changeTier } from "@/app/actions/conversation";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
-import type { ChatSession } from "@/lib/session/chat-session";
+import type { ChatSession } from "@/lib/identity/visitor";
 import { ConversationList } from "./conversation-list";
 import { ConversationRatingPanel } from "./conversation-rating-panel";
 import { ConversationView } from "./conversation-view";

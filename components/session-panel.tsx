@@ -2,7 +2,7 @@
 
 import { useId, useState } from "react";
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
-import type { ChatSession } from "@/lib/session/chat-session";
+import type { ChatSession } from "@/lib/identity/visitor";
 import { PhoenixLink, TraceDestination } from "./collector-status";
 
 /** Where the traces go, and the Phoenix link, come from <CollectorStatusProvider> (app/page.tsx). */

@@ -6,7 +6,7 @@ import { appTurnDeps } from "@/lib/chat/app-turn-deps";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import { sendTurn } from "@/lib/chat/send-turn";
 import type { ActionFailed, TurnRequest, TurnResult } from "@/lib/chat/turn-protocol";
-import { requireSession } from "@/lib/session/current-session";
+import { requireSession } from "@/lib/identity/current-visitor";
 
 /**
  * A chat turn is a Server Action that returns a stream: React sends the AI SDK's

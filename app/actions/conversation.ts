@@ -9,8 +9,8 @@ import { startConversation } from "@/lib/conversation/conversation-token";
 import { deleteConversationTraces } from "@/lib/conversation/delete-conversation";
 import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
 import { appPhoenixClient } from "@/lib/phoenix/app-phoenix-client";
-import { TIERS } from "@/lib/session/chat-session";
-import { requireSession } from "@/lib/session/current-session";
+import { TIERS } from "@/lib/identity/visitor";
+import { requireSession } from "@/lib/identity/current-visitor";
 import { flushTraces } from "@/lib/tracing/flush";
 
 /**

@@ -8,7 +8,7 @@ import type { ConversationRatingRequest, FeedbackResult, TurnVoteRequest } from 
 import { submitConversationRating, submitTurnVote, type Voter } from "@/lib/feedback/submit-feedback";
 import { requestAddress } from "@/lib/limits/app-limiter";
 import { errorLine } from "@/lib/log/error-line";
-import { requireSession } from "@/lib/session/current-session";
+import { requireSession } from "@/lib/identity/current-visitor";
 import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
 
 /**

@@ -4,7 +4,7 @@ import { after } from "next/server";
 import { chatModel } from "@/lib/ai/model";
 import { loadConfig } from "@/lib/config";
 import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
-import { requireSession } from "@/lib/session/current-session";
+import { requireSession } from "@/lib/identity/current-visitor";
 import { flushTraces } from "@/lib/tracing/flush";
 import type { TurnDeps } from "./send-turn";
 

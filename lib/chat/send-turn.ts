@@ -7,7 +7,7 @@ import { openConversationToken, sealTurnReceipt } from "@/lib/conversation/conve
 import { refusalError } from "@/lib/limits/describe-refusal";
 import type { ClientAddress, Limiter } from "@/lib/limits/limiter";
 import { errorLine } from "@/lib/log/error-line";
-import type { ActionSession } from "@/lib/session/session-cookie";
+import type { ActionSession } from "@/lib/identity/visitor-cookie";
 import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
 import { ChatError, chatErrorPayload, type ChatErrorCode } from "./chat-error";
 import { recordRefusedTurn } from "./refused-turn";

@@ -1,5 +1,5 @@
 import type { UIMessageChunk } from "ai";
-import type { ChatSession } from "@/lib/session/chat-session";
+import type { ChatSession } from "@/lib/identity/visitor";
 import type { ChatErrorPayload } from "./chat-error";
 import type { ChatUIMessage } from "./chat-message";
 

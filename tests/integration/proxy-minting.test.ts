@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { SOCKET_ADDRESS_HEADER, stampSocketAddress } from "@/lib/http/socket-address";
-import { openSession, SESSION_COOKIE_NAME, type ChatSession } from "@/lib/session/chat-session";
+import { openSession, SESSION_COOKIE_NAME, type ChatSession } from "@/lib/identity/visitor";
 import { proxy } from "@/proxy";
 
 /**

@@ -10,7 +10,7 @@ import {
   startConversation,
 } from "@/lib/conversation/conversation-token";
 import { passwordMap } from "@/lib/conversation/secret-ids";
-import { mintSession, openSession } from "@/lib/session/chat-session";
+import { mintSession, openSession } from "@/lib/identity/visitor";
 
 const OLD_SECRET = "o".repeat(32);
 const NEW_SECRET = "n".repeat(32);

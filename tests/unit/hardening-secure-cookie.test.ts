@@ -1,8 +1,8 @@
 import type { CookieStore } from "iron-session";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SESSION_COOKIE_NAME } from "@/lib/session/chat-session";
-import { secureCookieFor } from "@/lib/session/secure-cookie";
-import { actionSessionCookie, openSessionCookie, refreshSessionCookie } from "@/lib/session/session-cookie";
+import { SESSION_COOKIE_NAME } from "@/lib/identity/visitor";
+import { secureCookieFor } from "@/lib/identity/secure-cookie";
+import { actionSessionCookie, openSessionCookie, refreshSessionCookie } from "@/lib/identity/visitor-cookie";
 
 const headers = (values: Record<string, string>) => new Headers(values);
 

@@ -7,7 +7,7 @@ import { checkMessage, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHAR
 import { sendTurn, type TurnDeps } from "@/lib/chat/send-turn";
 import { parseTurnMessages } from "@/lib/chat/turn-request";
 import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
-import { mintSession } from "@/lib/session/chat-session";
+import { mintSession } from "@/lib/identity/visitor";
 import { testLimits } from "../support/limits";
 
 // The turn pipeline with a valid visitor: each of these is refused at the boundary, before the token is opened.

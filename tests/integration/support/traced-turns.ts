@@ -1,7 +1,7 @@
 import type { UIMessageChunk } from "ai";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createDemoModel } from "@/lib/ai/demo-model";
-import { mintSession, type ChatSession } from "@/lib/session/chat-session";
+import { mintSession, type ChatSession } from "@/lib/identity/visitor";
 import { runChatTurn, type ChatTurnOptions, type RunningTurn, type TurnSession } from "@/lib/chat/run-turn";
 import { flushTraces } from "@/lib/tracing/flush";
 import type { MaskingOptions } from "@/lib/tracing/masking";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { CookieJar, CookieStore } from "iron-session";
 import { loadConfig } from "@/lib/config";
-import { mintSession, openSession, SESSION_COOKIE_NAME, type ChatSession, type OpenedSession } from "./chat-session";
+import { mintSession, openSession, SESSION_COOKIE_NAME, type ChatSession, type OpenedSession } from "./visitor";
 import { regionFromHeaders } from "./region";
 import { secureCookieFor } from "./secure-cookie";
 

@@ -5,7 +5,7 @@ import {
   openSession,
   SESSION_COOKIE_NAME,
   type ChatSession,
-} from "@/lib/session/chat-session";
+} from "@/lib/identity/visitor";
 
 const OLD_SECRET = "o".repeat(32);
 const NEW_SECRET = "n".repeat(32);

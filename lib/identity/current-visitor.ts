@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
-import type { ChatSession } from "./chat-session";
-import { actionSessionCookie, openSessionCookie, type ActionSession } from "./session-cookie";
+import type { ChatSession } from "./visitor";
+import { actionSessionCookie, openSessionCookie, type ActionSession } from "./visitor-cookie";
 
 /**
  * The session as Server Components and Server Actions see it. `proxy.ts` has
