@@ -29,7 +29,7 @@ export function useConversation(options: {
   onMoveToNewSession: () => Promise<ConversationHandle | null>;
 }) {
   const lastError = useRef<ChatErrorPayload | null>(null);
-  /** A turn refused before it reached the model (limits, no session cookie): taken back off the conversation, its words returned to the composer. */
+  /** A turn refused before it reached the model (limits, no visitor cookie): taken back off the conversation, its words returned to the composer. */
   const [refusal, setRefusal] = useState<{ error: ChatErrorPayload; text: string } | null>(null);
   const handle = useRef(options.conversation);
   const onSave = useRef(options.onSave);

@@ -61,7 +61,7 @@ describe("a turn the limits could not check (Redis down)", () => {
     const session = newSession();
     const turn = runChatTurn({
       turnId: crypto.randomUUID(),
-      session,
+      attributes: session,
       message: "Hello!",
       history: [],
       model: createDemoModel({ delayMs: 0 }),
