@@ -8,7 +8,7 @@ import { traceTurn, type TurnEnding, type TurnSpan } from "@/lib/tracing/turn-sp
 import { traceUIMessageStream } from "@/lib/tracing/ui-message-stream";
 import { registerTurn } from "./active-turns";
 import { ChatError } from "./chat-error";
-import { MODEL_CONTEXT_MESSAGES } from "./limits";
+import { MODEL_CONTEXT_MESSAGES } from "./message-size";
 import { chatErrorFromProvider } from "./provider-errors";
 
 /**

@@ -3,7 +3,7 @@ import type { UIMessageChunk } from "ai";
 import { describe, expect, it, vi } from "vitest";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
-import { jsonBytes, MAX_HISTORY_BYTES, MODEL_CONTEXT_MESSAGES } from "@/lib/chat/limits";
+import { jsonBytes, MAX_HISTORY_BYTES, MODEL_CONTEXT_MESSAGES } from "@/lib/chat/message-size";
 import type { TurnRequest, TurnResult } from "@/lib/chat/turn-protocol";
 import { chatErrorFrom } from "@/components/chat-errors";
 import { ChatRequestError, messagesToSend, ServerActionChatTransport } from "@/components/server-action-transport";

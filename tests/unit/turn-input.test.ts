@@ -3,7 +3,7 @@ import { stopChatTurn } from "@/app/actions/chat-turn";
 import { changeTier } from "@/app/actions/conversation";
 import { createDemoModel } from "@/lib/ai/demo-model";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
-import { checkMessage, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS } from "@/lib/chat/limits";
+import { checkMessage, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS } from "@/lib/chat/message-size";
 import { sendTurn, type TurnDeps } from "@/lib/chat/send-turn";
 import { parseTurnMessages } from "@/lib/chat/turn-request";
 import { mintVisitor } from "@/lib/identity/visitor";
