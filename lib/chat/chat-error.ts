@@ -1,5 +1,4 @@
-import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/feedback/feedback-protocol";
-import { MAX_MESSAGE_CHARS } from "./message-size";
+import { MAX_FEEDBACK_COMMENT_CHARS, MAX_MESSAGE_CHARS } from "./message-size";
 
 /**
  * Every failure a user can see, as a small fixed set of codes. The message says

@@ -16,6 +16,12 @@ export const MODEL_CONTEXT_MESSAGES = 40;
  */
 export const MAX_HISTORY_BYTES = 512 * 1024;
 
+/**
+ * A comment on a vote (lib/feedback/): here with the other sizes, so the error texts
+ * (chat-error.ts) import sizes from one file and nothing from lib/feedback/.
+ */
+export const MAX_FEEDBACK_COMMENT_CHARS = 1_000;
+
 export type MessageProblem = "empty" | "too_long";
 
 export function checkMessage(text: string): MessageProblem | null {

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { chatErrorPayload, type ChatErrorCode } from "@/lib/chat/chat-error";
+import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/chat/message-size";
 import { openConversationToken, openTurnReceipt } from "@/lib/conversation/conversation-token";
 import { writeRefusalError } from "@/lib/limits/describe-refusal";
 import type { ClientAddress, Limiter, WriteResult } from "@/lib/limits/limiter";
@@ -12,7 +13,7 @@ import {
   turnFeedbackAnnotation,
   turnFeedbackIdentifier,
 } from "./feedback-annotations";
-import { MAX_FEEDBACK_COMMENT_CHARS, VOTES, type FeedbackChoice, type FeedbackResult, type Vote } from "./feedback-protocol";
+import { VOTES, type FeedbackChoice, type FeedbackResult, type Vote } from "./feedback-protocol";
 import type { OutageLog } from "./outage-log";
 import { undoVote, writeVote, type VoteWriter } from "./write-feedback";
 

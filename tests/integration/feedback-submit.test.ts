@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/chat/message-size";
 import { sealConversationToken, sealTurnReceipt } from "@/lib/conversation/conversation-token";
-import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/feedback/feedback-protocol";
 import { createOutageLog } from "@/lib/feedback/outage-log";
 import { submitConversationRating, submitTurnVote, type FeedbackDeps } from "@/lib/feedback/submit-feedback";
 import { QUEUED_VOTE_SETTLE_MS, type Limits } from "@/lib/limits/limiter";
