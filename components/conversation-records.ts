@@ -87,7 +87,7 @@ function parseRecord(raw: string | null): ConversationRecord | null {
   return value as ConversationRecord;
 }
 
-export function isMessage(value: unknown): value is UIMessage {
+function isMessage(value: unknown): value is UIMessage {
   if (!isObject(value)) return false;
   if (typeof value.id !== "string" || !(value.role === "user" || value.role === "assistant" || value.role === "system")) {
     return false;
@@ -171,7 +171,7 @@ export function storedSessionIds(storage: StorageLike): string[] {
 }
 
 /** Reads never throw: a browser with storage disabled throws SecurityError on access. */
-export function safeGet(storage: StorageLike, key: string): string | null {
+function safeGet(storage: StorageLike, key: string): string | null {
   try {
     return storage.getItem(key);
   } catch {

@@ -1,5 +1,4 @@
 import type { UIMessage } from "ai";
-import { adoptLegacyHistories, type LegacyAdoption } from "./conversation-legacy";
 import { memoryStorage } from "./conversation-memory-storage";
 import {
   INDEX_KEY,
@@ -44,8 +43,6 @@ export type ConversationStore = {
   load<M extends UIMessage = UIMessage>(sessionId: string): StoredConversation<M> | null;
   save(sessionId: string, conversation: { token: string; messages: readonly UIMessage[] }, options?: SaveOptions): SaveResult;
   remove(sessionId: string): DeleteResult;
-  /** Round-1 histories become conversations of their own, each under a token `mint` gets from the server. */
-  adoptLegacy(mint: () => Promise<{ sessionId: string; token: string } | null>): Promise<LegacyAdoption>;
   subscribe(listener: (change: ConversationChange) => void): () => void;
 };
 
@@ -84,11 +81,6 @@ export function createConversationStore(
     remove: (sessionId) => {
       const result = deleteConversation(storage, sessionId);
       notify({ sessionId, fromOtherTab: false });
-      return result;
-    },
-    adoptLegacy: async (mint) => {
-      const result = await adoptLegacyHistories(storage, mint);
-      if (result.adopted.length > 0 || result.removed.length > 0) notify({ sessionId: null, fromOtherTab: false });
       return result;
     },
     subscribe: (listener) => {

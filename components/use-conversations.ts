@@ -53,14 +53,6 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   );
 
   useEffect(() => {
-    // Once per tab: this browser's round-1 histories join the list, each as its own conversation.
-    void store?.adoptLegacy(async () => {
-      const result = await mintConversation();
-      return result.ok ? result.conversation : null;
-    });
-  }, [store]);
-
-  useEffect(() => {
     if (current || !store) return;
     let tabConversation: string | null = null;
     try {
