@@ -1,5 +1,5 @@
-import { Chat } from "@/components/chat";
-import { CollectorStatusProvider } from "@/components/collector-status";
+import { Chat } from "@/components/chat/chat";
+import { CollectorStatusProvider } from "@/components/session-panel/collector-status";
 import { loadConfig } from "@/lib/config";
 import { startConversation } from "@/lib/conversation/conversation-token";
 import { feedbackEnabled } from "@/lib/feedback/feedback-deps";

@@ -6,7 +6,7 @@
  * and puts it on its own script and style tags (Next's CSP guide), which is why the
  * page must render per request (it does: it reads the visitor cookie).
  * Images come from this origin only: model output cannot make the browser fetch an
- * outside URL, even if a Markdown image got past `components/markdown.tsx`.
+ * outside URL, even if a Markdown image got past `components/chat/markdown.tsx`.
  */
 export function contentSecurityPolicy({
   nonce,

@@ -1,9 +1,9 @@
 import type { UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
-import { memoryStorage } from "@/components/conversation-memory-storage";
-import { conversationKey, INDEX_KEY } from "@/components/conversation-records";
-import { createConversationStore, type ConversationChange, type StorageEventLike } from "@/components/conversation-source";
-import { listConversations, loadConversation, saveConversation } from "@/components/conversation-store";
+import { memoryStorage } from "@/lib/conversation-store/memory-storage";
+import { conversationKey, INDEX_KEY } from "@/lib/conversation-store/records";
+import { createConversationStore, type ConversationChange, type StorageEventLike } from "@/lib/conversation-store/source";
+import { listConversations, loadConversation, saveConversation } from "@/lib/conversation-store/store";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";

@@ -7,9 +7,9 @@ import { voteOnTurn } from "@/app/actions/feedback";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
 import { messageText, type ChatUIMessage, type TurnOutcome } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
+import { browserConversationStore } from "@/lib/conversation-store/source";
 import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
 import { chatErrorFrom, isConversationRefused, isRefusedBeforeSending } from "./chat-errors";
-import { browserConversationStore } from "./conversation-source";
 import { ServerActionChatTransport } from "./server-action-transport";
 
 /**

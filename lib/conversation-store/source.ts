@@ -1,5 +1,5 @@
 import type { UIMessage } from "ai";
-import { memoryStorage } from "./conversation-memory-storage";
+import { memoryStorage } from "./memory-storage";
 import {
   INDEX_KEY,
   sessionIdOfKey,
@@ -7,7 +7,7 @@ import {
   type ConversationSummary,
   type StorageLike,
   type StoredConversation,
-} from "./conversation-records";
+} from "./records";
 import {
   deleteConversation,
   forgetOrphanRatings,
@@ -17,11 +17,11 @@ import {
   type DeleteResult,
   type SaveOptions,
   type SaveResult,
-} from "./conversation-store";
+} from "./store";
 
 /**
  * The conversation store a React component subscribes to: the functions of
- * conversation-store.ts bound to one Storage, plus change notifications, from this
+ * store.ts bound to one Storage, plus change notifications, from this
  * tab's own writes and from other tabs' (the browser's `storage` event fires only in
  * the *other* tabs of the origin). `list` returns the same array until something
  * changes, so it can be `useSyncExternalStore`'s getSnapshot.

@@ -2,14 +2,14 @@
 
 import { useCallback, useState } from "react";
 import { changeTier } from "@/app/actions/conversation";
+import { ConversationList } from "@/components/conversations/conversation-list";
+import { useConversations } from "@/components/conversations/use-conversations";
+import { ConversationRatingPanel } from "@/components/feedback/conversation-rating-panel";
+import { SessionPanel } from "@/components/session-panel/session-panel";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
 import type { Visitor } from "@/lib/identity/visitor";
-import { ConversationList } from "./conversation-list";
-import { ConversationRatingPanel } from "./conversation-rating-panel";
 import { ConversationView } from "./conversation-view";
-import { SessionPanel } from "./session-panel";
-import { useConversations } from "./use-conversations";
 
 type Props = {
   /** Who the cookie says you are: user id, tier, region. */

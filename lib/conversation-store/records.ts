@@ -1,7 +1,7 @@
 import type { UIMessage } from "ai";
 
 /**
- * The storage format of this browser's conversations (see conversation-store.ts).
+ * The storage format of this browser's conversations (see store.ts).
  * Everything read back is untrusted: another version of the app, or another tab
  * mid-write, may have put something else there. Hand-written guards, not zod, to
  * keep the browser bundle small.
