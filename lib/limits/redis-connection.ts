@@ -79,7 +79,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       // Settles only once connected (it retries on its own); the outcome is read from the events above.
       client.connect().catch(() => undefined);
     }
-    return withTimeout(firstConnection, connectWaitMs, false);
+    return deadline(firstConnection, connectWaitMs).catch(() => false);
   };
 
   /**
@@ -141,12 +141,6 @@ function deadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new NoAnswer(`no answer within ${ms} ms`)), ms)));
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A short reason for the log line; never the URL, which may hold a password. */
