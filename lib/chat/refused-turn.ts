@@ -2,6 +2,7 @@ import "server-only";
 import type { TurnRefusal } from "@/lib/limits/limiter";
 import { traceTurn } from "@/lib/tracing/turn-span";
 import type { ChatError } from "./chat-error";
+import { clipGraphemes } from "./message-size";
 import { REFUSALS_UNTRACED_ATTRIBUTE, usingTurnContext, type TurnAttributes } from "./run-turn";
 
 /** The outcome a refused turn records, so Phoenix's filters (errors, this attribute) find who hits limits. */
@@ -43,19 +44,3 @@ export function recordRefusedTurn(attributes: TurnAttributes, message: string, e
   );
 }
 
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-/**
- * At most `max` characters as a reader counts them, ending in "…" when cut: cutting
- * UTF-16 units would split an emoji or detach a combining mark. Unlike the demo model's
- * `clip` (lib/ai/demo-replies.ts) it keeps line breaks: this is the user's text, not a quote.
- */
-export function clipGraphemes(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const kept: string[] = [];
-  for (const { segment } of graphemes.segment(text)) {
-    kept.push(segment);
-    if (kept.length > max) return `${kept.slice(0, max - 1).join("")}…`;
-  }
-  return text;
-}
