@@ -2,23 +2,23 @@ import { nextProxyCookies } from "iron-session";
 import { NextResponse, type NextRequest } from "next/server";
 import { refuseJunkRequest } from "@/lib/http/refuse-junk-request";
 import { tooManyNewVisitors } from "@/lib/http/too-many-visitors";
+import { secureCookieFor } from "@/lib/identity/secure-cookie";
+import { refreshVisitorCookie } from "@/lib/identity/visitor-cookie";
 import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
 import type { VisitorResult } from "@/lib/limits/limiter";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/content-security-policy";
-import { secureCookieFor } from "@/lib/session/secure-cookie";
-import { refreshSessionCookie } from "@/lib/session/session-cookie";
 
 /**
  * Every page and Server Action request passes here first:
  * 1. junk (other methods, malformed or cross-origin action calls, bodies over the
  *    limit) is refused with a 4xx before Next decodes it;
  * 2. every response gets a Content-Security-Policy with a fresh nonce;
- * 3. a page request gets its session cookie (who you are) minted or re-sealed (newest
+ * 3. a page request gets its visitor cookie (who you are) minted or re-sealed (newest
  *    secret, sliding expiry), so the page knows the user on the very first visit.
  *    Minting is budgeted per client address (NEW_VISITORS_PER_ADDRESS): a cookie costs a
  *    script nothing, so without it every budget per user would be a budget per request.
- *    Action requests are left to the action (see lib/session/session-cookie.ts), so a
- *    response never carries two session cookies, and an action never mints a user.
+ *    Action requests are left to the action (see lib/identity/visitor-cookie.ts), so a
+ *    response never carries two visitor cookies, and an action never mints a user.
  */
 export async function proxy(request: NextRequest) {
   const refused = await refuseJunkRequest(request);
@@ -54,7 +54,7 @@ export async function proxy(request: NextRequest) {
       return false;
     };
     const cookies = nextProxyCookies(request, response);
-    const visitor = await refreshSessionCookie(cookies, { headers: request.headers, url: request.url }, admitNewVisitor);
+    const visitor = await refreshVisitorCookie(cookies, { headers: request.headers, url: request.url }, admitNewVisitor);
     if (!visitor && overBudget) return tooManyNewVisitors(overBudget, csp);
   }
   return response;

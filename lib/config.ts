@@ -168,7 +168,7 @@ function resolveSessionSecrets(raw: string | undefined, isProduction: boolean, e
   // pages) seals and unseals with the same made-up secret.
   const generated = randomBytes(32).toString("base64url");
   env.SESSION_SECRET = generated;
-  console.warn(`[config] ${problem}: using a random secret for this dev server; sessions end when it restarts. ${fix}`);
+  console.warn(`[config] ${problem}: using a random secret for this dev server; visitors and conversations start afresh when it restarts. ${fix}`);
   return [generated];
 }
 

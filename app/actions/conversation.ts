@@ -3,14 +3,14 @@
 import { headers } from "next/headers";
 import { z } from "zod";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
-import type { ActionFailed, ConversationHandle, SessionResult } from "@/lib/chat/turn-protocol";
+import type { ActionFailed, ConversationHandle, TierChangeResult } from "@/lib/chat/turn-protocol";
 import { loadConfig } from "@/lib/config";
 import { startConversation } from "@/lib/conversation/conversation-token";
 import { deleteConversationTraces } from "@/lib/conversation/delete-conversation";
+import { requireVisitor } from "@/lib/identity/current-visitor";
+import { TIERS } from "@/lib/identity/visitor";
 import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
 import { appPhoenixClient } from "@/lib/phoenix/app-phoenix-client";
-import { TIERS } from "@/lib/session/chat-session";
-import { requireSession } from "@/lib/session/current-session";
 import { flushTraces } from "@/lib/tracing/flush";
 
 /**
@@ -19,9 +19,9 @@ import { flushTraces } from "@/lib/tracing/flush";
  * you are, each conversation's token which session it is, so tabs never mix.
  */
 export async function startNewConversation(): Promise<{ ok: true; conversation: ConversationHandle } | ActionFailed> {
-  const visitor = await requireSession();
-  if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
-  return { ok: true, conversation: await startConversation(visitor.session.userId, loadConfig().sessionSecrets) };
+  const cookie = await requireVisitor();
+  if (!cookie.ok) return { ok: false, error: chatErrorPayload(cookie.code) };
+  return { ok: true, conversation: await startConversation(cookie.visitor.userId, loadConfig().sessionSecrets) };
 }
 
 const DeleteSchema = z.object({ conversationToken: z.string() }).strict();
@@ -34,10 +34,10 @@ const DeleteSchema = z.object({ conversationToken: z.string() }).strict();
 export async function deleteConversation(request: { conversationToken: string }): Promise<{ ok: true; tracesDeleted: boolean } | ActionFailed> {
   const parsed = DeleteSchema.safeParse(request as unknown);
   if (!parsed.success) return { ok: false, error: chatErrorPayload("bad_request:malformed") };
-  const visitor = await requireSession();
-  if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
+  const cookie = await requireVisitor();
+  if (!cookie.ok) return { ok: false, error: chatErrorPayload(cookie.code) };
   const config = loadConfig();
-  const caller = { userId: visitor.session.userId, address: requestAddress(await headers()) };
+  const caller = { userId: cookie.visitor.userId, address: requestAddress(await headers()) };
   const result = await deleteConversationTraces(parsed.data.conversationToken, caller, {
     secrets: config.sessionSecrets,
     deleteTraces: config.deleteTracesWithConversation,
@@ -56,13 +56,13 @@ const ChangeTierSchema = z.object({ tier: z.enum(TIERS) }).strict();
  * model the browser must not raise its own tier, unless ALLOW_TIER_SWITCH=true:
  * in a real app the tier comes from billing (README: "Limits").
  */
-export async function changeTier(request: { tier: string }): Promise<SessionResult> {
+export async function changeTier(request: { tier: string }): Promise<TierChangeResult> {
   const parsed = ChangeTierSchema.safeParse(request as unknown);
   if (!parsed.success) return { ok: false, error: chatErrorPayload("bad_request:tier") };
   if (!loadConfig().allowTierSwitch) return { ok: false, error: chatErrorPayload("forbidden:tier") };
-  const visitor = await requireSession();
-  if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
-  const next = { ...visitor.session, tier: parsed.data.tier };
-  await visitor.save(next);
-  return { ok: true, session: next };
+  const cookie = await requireVisitor();
+  if (!cookie.ok) return { ok: false, error: chatErrorPayload(cookie.code) };
+  const next = { ...cookie.visitor, tier: parsed.data.tier };
+  await cookie.save(next);
+  return { ok: true, visitor: next };
 }

@@ -6,14 +6,14 @@ import { loadConfig } from "@/lib/config";
 import { feedbackDeps } from "@/lib/feedback/feedback-deps";
 import type { ConversationRatingRequest, FeedbackResult, TurnVoteRequest } from "@/lib/feedback/feedback-protocol";
 import { submitConversationRating, submitTurnVote, type Voter } from "@/lib/feedback/submit-feedback";
+import { requireVisitor } from "@/lib/identity/current-visitor";
 import { requestAddress } from "@/lib/limits/app-limiter";
 import { errorLine } from "@/lib/log/error-line";
-import { requireSession } from "@/lib/session/current-session";
 import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
 
 /**
  * Thumbs up/down on an answer (a trace annotation on its turn) and on the whole
- * conversation (a session annotation). Who votes comes from the session cookie only;
+ * conversation (a session annotation). Who votes comes from the visitor cookie only;
  * which turn and conversation from sealed values the server handed out (see
  * lib/feedback/submit-feedback.ts). `vote: null` removes the caller's vote. Every vote
  * is budgeted per user and per client address (WRITE_LIMIT_PER_USER, _PER_ADDRESS).
@@ -29,9 +29,9 @@ export async function rateConversation(request: ConversationRatingRequest): Prom
 
 async function asVoter(what: string, run: (voter: Voter) => Promise<FeedbackResult>): Promise<FeedbackResult> {
   try {
-    const visitor = await requireSession();
-    if (!visitor.ok) return { ok: false, error: chatErrorPayload(visitor.code) };
-    return await run({ userId: visitor.session.userId, address: requestAddress(await headers()) });
+    const cookie = await requireVisitor();
+    if (!cookie.ok) return { ok: false, error: chatErrorPayload(cookie.code) };
+    return await run({ userId: cookie.visitor.userId, address: requestAddress(await headers()) });
   } catch (error) {
     // Scrubbed: an error from the REST client or a dependency may carry the Phoenix API key.
     console.error(errorLine(`[feedback] ${what} failed`, error, createSecretScrubber(loadConfig().secrets)));

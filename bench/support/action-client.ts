@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { readUIMessageStream, type UIMessageChunk } from "ai";
-import { messagesToSend } from "../../components/server-action-transport";
+import { messagesToSend } from "../../components/chat/server-action-transport";
 import { messageText, type ChatUIMessage } from "../../lib/chat/chat-message";
 import { flightRows, rowValue, streamChunks, type FlightRow } from "./flight-rows";
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { clipGraphemes } from "@/lib/chat/message-size";
 
 /**
  * What the offline demo model says. Deterministic: the same conversation gets
@@ -104,21 +105,7 @@ function withArticle(noun: string): string {
   return /^(a|an|the)\s/i.test(noun) ? noun : `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;
 }
 
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-/**
- * At most `max` characters as a reader counts them (graphemes), ending in "…" when
- * cut. Cutting UTF-16 units instead splits emoji (surrogate pairs, ZWJ sequences,
- * flags) and detaches combining marks, and the broken half lands in the answer.
- */
+/** A quote of the user's words: on one line, at most `max` graphemes (lib/chat/message-size.ts). */
 export function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  // A string no longer than `max` code units has no more than `max` graphemes.
-  if (flat.length <= max) return flat;
-  const kept: string[] = [];
-  for (const { segment } of graphemes.segment(flat)) {
-    kept.push(segment);
-    if (kept.length > max) return `${kept.slice(0, max - 1).join("")}…`;
-  }
-  return flat;
+  return clipGraphemes(text.replace(/\s+/g, " ").trim(), max);
 }

@@ -3,8 +3,8 @@ import { headers } from "next/headers";
 import { after } from "next/server";
 import { chatModel } from "@/lib/ai/model";
 import { loadConfig } from "@/lib/config";
+import { requireVisitor } from "@/lib/identity/current-visitor";
 import { appLimiter, requestAddress } from "@/lib/limits/app-limiter";
-import { requireSession } from "@/lib/session/current-session";
 import { flushTraces } from "@/lib/tracing/flush";
 import type { TurnDeps } from "./send-turn";
 
@@ -12,7 +12,7 @@ import type { TurnDeps } from "./send-turn";
 export function appTurnDeps(): TurnDeps {
   const config = loadConfig();
   return {
-    visitor: requireSession,
+    visitor: requireVisitor,
     address: async () => requestAddress(await headers()),
     config,
     limiter: appLimiter(),

@@ -1,5 +1,4 @@
-import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/feedback/feedback-protocol";
-import { MAX_MESSAGE_CHARS } from "./limits";
+import { MAX_FEEDBACK_COMMENT_CHARS, MAX_MESSAGE_CHARS } from "./message-size";
 
 /**
  * Every failure a user can see, as a small fixed set of codes. The message says
@@ -72,7 +71,7 @@ const MESSAGES: Record<ChatErrorCode, { message: string; retryable: boolean }> =
     message: "This conversation belongs to another user, so it can't be continued here. Start a new conversation.",
     retryable: false,
   },
-  // Actions never mint a user (lib/session/session-cookie.ts): each says what to do instead of looping.
+  // Actions never mint a user (lib/identity/visitor-cookie.ts): each says what to do instead of looping.
   "unauthorized:no_cookie": {
     message:
       "Your browser did not send this site's cookie back, so the server cannot tell who you are, and nothing was sent. Allow cookies for this site, then reload the page.",

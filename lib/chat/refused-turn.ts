@@ -2,7 +2,8 @@ import "server-only";
 import type { TurnRefusal } from "@/lib/limits/limiter";
 import { traceTurn } from "@/lib/tracing/turn-span";
 import type { ChatError } from "./chat-error";
-import { REFUSALS_UNTRACED_ATTRIBUTE, usingTurnContext, type TurnSession } from "./run-turn";
+import { clipGraphemes } from "./message-size";
+import { REFUSALS_UNTRACED_ATTRIBUTE, usingTurnContext, type TurnAttributes } from "./run-turn";
 
 /** The outcome a refused turn records, so Phoenix's filters (errors, this attribute) find who hits limits. */
 export const RATE_LIMITED = "rate_limited";
@@ -28,8 +29,8 @@ export const REFUSED_INPUT_MAX_CHARS = 300;
  * it, and the user's next answered turn carries the rest. So a script hammering a limit
  * costs one span a minute, and Phoenix still shows that it was refused, and how often.
  */
-export function recordRefusedTurn(session: TurnSession, message: string, error: ChatError, refusal: TurnRefusal): string | null {
-  return usingTurnContext(session, () =>
+export function recordRefusedTurn(attributes: TurnAttributes, message: string, error: ChatError, refusal: TurnRefusal): string | null {
+  return usingTurnContext(attributes, () =>
     traceTurn(clipGraphemes(message, REFUSED_INPUT_MAX_CHARS), (turn) => {
       turn.setAttributes({
         [REFUSAL_REASON_ATTRIBUTE]: refusal.reason,
@@ -43,19 +44,3 @@ export function recordRefusedTurn(session: TurnSession, message: string, error: 
   );
 }
 
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-/**
- * At most `max` characters as a reader counts them, ending in "…" when cut: cutting
- * UTF-16 units would split an emoji or detach a combining mark. Unlike the demo model's
- * `clip` (lib/ai/demo-replies.ts) it keeps line breaks: this is the user's text, not a quote.
- */
-export function clipGraphemes(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const kept: string[] = [];
-  for (const { segment } of graphemes.segment(text)) {
-    kept.push(segment);
-    if (kept.length > max) return `${kept.slice(0, max - 1).join("")}…`;
-  }
-  return text;
-}

@@ -8,7 +8,7 @@ import { traceTurn, type TurnEnding, type TurnSpan } from "@/lib/tracing/turn-sp
 import { traceUIMessageStream } from "@/lib/tracing/ui-message-stream";
 import { registerTurn } from "./active-turns";
 import { ChatError } from "./chat-error";
-import { MODEL_CONTEXT_MESSAGES } from "./limits";
+import { MODEL_CONTEXT_MESSAGES } from "./message-size";
 import { chatErrorFromProvider } from "./provider-errors";
 
 /**
@@ -20,11 +20,11 @@ import { chatErrorFromProvider } from "./provider-errors";
  */
 
 /** Who is asking (from the cookie) and which conversation (from its token): what every span carries. */
-export type TurnSession = { sessionId: string; userId: string; tier: string; region: string };
+export type TurnAttributes = { sessionId: string; userId: string; tier: string; region: string };
 
 export type ChatTurnOptions = {
   turnId: string;
-  session: TurnSession;
+  attributes: TurnAttributes;
   /** The user's new words: the turn span's input and the prompt's last message. */
   message: string;
   /** The conversation before it, as model messages (see lib/chat/turn-request.ts). */
@@ -51,16 +51,16 @@ const MAX_STEPS = 4;
 const DEFAULT_MAX_TURN_MS = 5 * 60_000;
 
 export function runChatTurn(request: ChatTurnOptions): RunningTurn {
-  return usingTurnContext(request.session, () => traceTurn(request.message, (turn) => streamTurn(turn, request)));
+  return usingTurnContext(request.attributes, () => traceTurn(request.message, (turn) => streamTurn(turn, request)));
 }
 
 /**
  * What every span of a turn carries, answered or refused: the conversation's session
  * id, the user id, and the tier/region metadata. One place decides it.
  */
-export function usingTurnContext<T>(session: TurnSession, fn: () => T): T {
-  return usingSession(session.sessionId, () =>
-    usingAttributes({ userId: session.userId, metadata: { tier: session.tier, region: session.region } }, fn),
+export function usingTurnContext<T>(turn: TurnAttributes, fn: () => T): T {
+  return usingSession(turn.sessionId, () =>
+    usingAttributes({ userId: turn.userId, metadata: { tier: turn.tier, region: turn.region } }, fn),
   );
 }
 
@@ -74,7 +74,7 @@ function streamTurn(turn: TurnSpan, request: ChatTurnOptions): RunningTurn {
   if (request.refusalsUntraced) turn.setAttributes({ [REFUSALS_UNTRACED_ATTRIBUTE]: request.refusalsUntraced });
   const controller = new AbortController();
   // Keyed by user, not conversation: a Stop from the tab that started the turn works whatever other tabs did.
-  const unregister = registerTurn(request.turnId, request.session.userId, controller);
+  const unregister = registerTurn(request.turnId, request.attributes.userId, controller);
   const scrub = request.scrub ?? createSecretScrubber();
   let failure: unknown;
 

@@ -4,10 +4,10 @@ import type { LanguageModel } from "ai";
 import { z } from "zod";
 import type { AppConfig } from "@/lib/config";
 import { openConversationToken, sealTurnReceipt } from "@/lib/conversation/conversation-token";
+import type { ActionVisitor } from "@/lib/identity/visitor-cookie";
 import { refusalError } from "@/lib/limits/describe-refusal";
 import type { ClientAddress, Limiter } from "@/lib/limits/limiter";
 import { errorLine } from "@/lib/log/error-line";
-import type { ActionSession } from "@/lib/session/session-cookie";
 import { createSecretScrubber } from "@/lib/tracing/secret-scrubber";
 import { ChatError, chatErrorPayload, type ChatErrorCode } from "./chat-error";
 import { recordRefusedTurn } from "./refused-turn";
@@ -27,8 +27,8 @@ import { parseTurnMessages } from "./turn-request";
  */
 
 export type TurnDeps = {
-  /** Who is asking, from the session cookie. Actions never mint a user (lib/session/session-cookie.ts). */
-  visitor: () => Promise<ActionSession>;
+  /** Who is asking, from the visitor cookie. Actions never mint a user (lib/identity/visitor-cookie.ts). */
+  visitor: () => Promise<ActionVisitor>;
   /** The client's address as a budget key (lib/limits/client-address.ts); null when unknown. */
   address: () => Promise<ClientAddress>;
   config: Pick<AppConfig, "sessionSecrets" | "limits" | "flushEachTurn" | "secrets">;
@@ -52,22 +52,22 @@ export async function sendTurn(request: unknown, deps: TurnDeps): Promise<TurnRe
   const scrub = createSecretScrubber(config.secrets);
   try {
     // Who first: a caller without a valid cookie costs no parsing of a 512 KB history.
-    const visitor = await deps.visitor();
-    if (!visitor.ok) return failed(visitor.code);
+    const cookie = await deps.visitor();
+    if (!cookie.ok) return failed(cookie.code);
     const envelope = TurnRequestSchema.safeParse(request);
     if (!envelope.success) return failed("bad_request:malformed", "expected { conversationToken, messages }");
     const { message, history } = await parseTurnMessages(envelope.data.messages);
 
-    const { session } = visitor;
-    const conversation = await openConversationToken(envelope.data.conversationToken, session.userId, config.sessionSecrets);
+    const { visitor } = cookie;
+    const conversation = await openConversationToken(envelope.data.conversationToken, visitor.userId, config.sessionSecrets);
     // A foreign, forged or retired token: refused before anything is traced, so nothing lands in a session not the caller's.
     if (!conversation.ok) return failed(conversation.code);
-    const turnSession = { sessionId: conversation.sessionId, userId: session.userId, tier: session.tier, region: session.region };
+    const attributes = { sessionId: conversation.sessionId, userId: visitor.userId, tier: visitor.tier, region: visitor.region };
 
     // One round trip to Redis (or this process's counters); Redis down or slow: the turn runs, marked unchecked.
     const limit = await deps.limiter.acquireTurn({
-      userId: session.userId,
-      tier: session.tier,
+      userId: visitor.userId,
+      tier: visitor.tier,
       address: await deps.address(),
       sessionId: conversation.sessionId,
     });
@@ -77,7 +77,7 @@ export async function sendTurn(request: unknown, deps: TurnDeps): Promise<TurnRe
       const refusal = refusalError(limit.refusal, config.limits.perTier);
       // The first refusal of a user in a minute becomes a span; the others are only counted.
       if (limit.refusal.trace) {
-        recordRefusedTurn(turnSession, message, refusal, limit.refusal);
+        recordRefusedTurn(attributes, message, refusal, limit.refusal);
         if (config.flushEachTurn) deps.afterResponse(deps.flushTraces);
       }
       return { ok: false, error: refusal.toPayload() };
@@ -88,7 +88,7 @@ export async function sendTurn(request: unknown, deps: TurnDeps): Promise<TurnRe
     try {
       turn = runChatTurn({
         turnId,
-        session: turnSession,
+        attributes,
         message,
         history,
         model: deps.model,
@@ -111,7 +111,7 @@ export async function sendTurn(request: unknown, deps: TurnDeps): Promise<TurnRe
       });
     }
     const receipt = turn.traceId
-      ? await sealTurnReceipt({ traceId: turn.traceId, sessionId: conversation.sessionId, userId: session.userId }, config.sessionSecrets)
+      ? await sealTurnReceipt({ traceId: turn.traceId, sessionId: conversation.sessionId, userId: visitor.userId }, config.sessionSecrets)
       : undefined;
     return {
       ok: true,

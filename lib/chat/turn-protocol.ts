@@ -1,5 +1,5 @@
 import type { UIMessageChunk } from "ai";
-import type { ChatSession } from "@/lib/session/chat-session";
+import type { Visitor } from "@/lib/identity/visitor";
 import type { ChatErrorPayload } from "./chat-error";
 import type { ChatUIMessage } from "./chat-message";
 
@@ -34,4 +34,5 @@ export type TurnResult =
     }
   | ActionFailed;
 
-export type SessionResult = { ok: true; session: ChatSession } | ActionFailed;
+/** The tier switch: the visitor as the cookie now holds it. */
+export type TierChangeResult = { ok: true; visitor: Visitor } | ActionFailed;

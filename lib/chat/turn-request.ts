@@ -4,7 +4,7 @@ import { z } from "zod";
 import { chatTools } from "@/lib/ai/tools";
 import { ChatError } from "./chat-error";
 import { messageText, type ChatUIMessage } from "./chat-message";
-import { checkMessage, jsonBytes, MAX_ANSWER_CHARS, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MODEL_CONTEXT_MESSAGES } from "./limits";
+import { checkMessage, jsonBytes, MAX_ANSWER_CHARS, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MODEL_CONTEXT_MESSAGES } from "./message-size";
 
 /**
  * The boundary of a chat turn: what the browser sends (`UIMessage[]`, the last one

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
  * iron-session writes a password id into every seal and unseals by looking it up.
  * Ids by position in SESSION_SECRET would change when an old secret is dropped and
  * break every token sealed since; an id derived from the secret itself stays put.
- * Same derivation as the session cookie's (lib/session/chat-session.ts), so one
+ * The visitor cookie (lib/identity/visitor.ts) and the conversation tokens both use it, so one
  * SESSION_SECRET list rotates both the same way.
  */
 export function passwordMap(secrets: readonly string[]): Record<string, string> {

@@ -4,8 +4,7 @@ import type { AppConfig } from "@/lib/config";
 import { appLimiter } from "@/lib/limits/app-limiter";
 import { appPhoenixClient } from "@/lib/phoenix/app-phoenix-client";
 import { flushTraces } from "@/lib/tracing/flush";
-import { createOutageLog } from "./outage-log";
-import type { FeedbackDeps } from "./submit-feedback";
+import { feedbackOutageLog, type FeedbackDeps } from "./submit-feedback";
 
 /**
  * What the feedback actions need, from the config: the app's one Phoenix client (its
@@ -13,7 +12,7 @@ import type { FeedbackDeps } from "./submit-feedback";
  * "Phoenix is down" is logged once for the whole server, not once per request.
  */
 
-const outageLog = createOutageLog();
+const outageLog = feedbackOutageLog();
 
 /** Feedback lives in Phoenix: with tracing off there is no trace to vote on, and the UI shows no buttons. */
 export function feedbackEnabled(config: AppConfig): boolean {

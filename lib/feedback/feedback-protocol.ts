@@ -5,8 +5,6 @@ import type { ChatErrorPayload } from "@/lib/chat/chat-error";
  * Constants and types only: the browser imports this file.
  */
 
-export const MAX_FEEDBACK_COMMENT_CHARS = 1_000;
-
 export const VOTES = ["positive", "negative"] as const;
 export type Vote = (typeof VOTES)[number];
 

@@ -1,9 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { chatErrorPayload, type ChatErrorCode } from "@/lib/chat/chat-error";
+import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/chat/message-size";
 import { openConversationToken, openTurnReceipt } from "@/lib/conversation/conversation-token";
 import { writeRefusalError } from "@/lib/limits/describe-refusal";
 import type { ClientAddress, Limiter, WriteResult } from "@/lib/limits/limiter";
+import { createOutageLog, type OutageLog } from "@/lib/log/outage-log";
 import type { PhoenixClient, PhoenixFailure, PhoenixResult } from "@/lib/phoenix/rest-client";
 import {
   conversationFeedbackAnnotation,
@@ -12,8 +14,7 @@ import {
   turnFeedbackAnnotation,
   turnFeedbackIdentifier,
 } from "./feedback-annotations";
-import { MAX_FEEDBACK_COMMENT_CHARS, VOTES, type FeedbackChoice, type FeedbackResult, type Vote } from "./feedback-protocol";
-import type { OutageLog } from "./outage-log";
+import { VOTES, type FeedbackChoice, type FeedbackResult, type Vote } from "./feedback-protocol";
 import { undoVote, writeVote, type VoteWriter } from "./write-feedback";
 
 /**
@@ -30,9 +31,23 @@ export type FeedbackDeps = VoteWriter & {
   projectName: string;
   /** SESSION_SECRET's secrets, newest first: they seal tokens and receipts. */
   secrets: readonly string[];
-  outageLog: OutageLog;
+  outageLog: OutageLog<PhoenixFailure>;
   limiter: Pick<Limiter, "acquireWrite" | "noteQueuedVote" | "undoStillStands">;
 };
+
+/**
+ * "Phoenix is down" once, not once per vote while it is (lib/log/outage-log.ts); the app
+ * keeps one for the whole server (feedback-deps.ts).
+ */
+export function feedbackOutageLog(log?: Pick<Console, "warn" | "info">): OutageLog<PhoenixFailure> {
+  return createOutageLog(
+    {
+      failed: ({ kind, detail }: PhoenixFailure) => `[feedback] Phoenix did not take feedback (${kind}): ${detail}. Logged once until it recovers.`,
+      recovered: "[feedback] Phoenix takes feedback again.",
+    },
+    log,
+  );
+}
 
 /** Who votes: the cookie's user, and the client address the write budget counts. */
 export type Voter = { userId: string; address: ClientAddress };
@@ -139,7 +154,7 @@ function choice(vote: Vote, comment: string | undefined): FeedbackChoice {
   return comment === undefined ? { vote } : { vote, comment };
 }
 
-function outcome(sent: PhoenixResult<unknown>, isUndo: boolean, log: OutageLog): FeedbackResult {
+function outcome(sent: PhoenixResult<unknown>, isUndo: boolean, log: OutageLog<PhoenixFailure>): FeedbackResult {
   // An undo in a project Phoenix does not have (yet) has nothing to remove: done.
   if (sent.ok || (isUndo && sent.failure.kind === "not_found")) {
     log.succeeded();

@@ -1,5 +1,5 @@
 import { ChatError, type ChatErrorCode } from "@/lib/chat/chat-error";
-import type { Tier } from "@/lib/session/chat-session";
+import type { Tier } from "@/lib/identity/visitor";
 import type { TurnBudget, TurnRefusal, VisitorResult, WriteResult } from "./limiter";
 
 /**

@@ -1,4 +1,4 @@
-import type { Tier } from "@/lib/session/chat-session";
+import type { Tier } from "@/lib/identity/visitor";
 
 /**
  * What the app's limiter promises, whether it counts in Redis (shared by every

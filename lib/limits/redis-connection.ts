@@ -1,5 +1,5 @@
 import { ClientOfflineError, createClient } from "redis";
-import { createOutageLog } from "./outage-log";
+import { createOutageLog } from "@/lib/log/outage-log";
 import type { Script } from "./redis-scripts";
 
 /**
@@ -39,7 +39,16 @@ export type RedisConnection = {
 const PROBE_EVERY_MS = 1_000;
 
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
-  const outage = createOutageLog("Redis", options.log ?? ((line) => console.warn(line)));
+  const log = options.log ?? ((line) => console.warn(line));
+  const outage = createOutageLog(
+    {
+      failed: ({ detail }) => `[limits] Redis unreachable (${detail}): nothing is limited until it answers again (fail open)`,
+      recovered: "[limits] Redis answers again: the limits hold again",
+    },
+    { warn: log, info: log },
+  );
+  // One kind: whatever the reason, Redis being down is said once until it answers again.
+  const down = (error: unknown) => outage.failed({ kind: "unreachable", detail: describeFailure(error) });
   let nextProbeAt = 0;
 
   const client = createClient({
@@ -53,7 +62,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     },
   });
   // node-redis emits `error` on every failed reconnect attempt; an unheard `error` event would crash the process.
-  client.on("error", (error: unknown) => outage.down(describeFailure(error)));
+  client.on("error", down);
   // A fresh connection: the next request tries Redis right away instead of waiting for its probe slot.
   client.on("ready", () => (nextProbeAt = 0));
 
@@ -70,7 +79,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       // Settles only once connected (it retries on its own); the outcome is read from the events above.
       client.connect().catch(() => undefined);
     }
-    return withTimeout(firstConnection, connectWaitMs, false);
+    return deadline(firstConnection, connectWaitMs).catch(() => false);
   };
 
   /**
@@ -84,7 +93,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   };
 
   const failed = (error: unknown) => {
-    outage.down(describeFailure(error));
+    down(error);
     nextProbeAt = Date.now() + PROBE_EVERY_MS;
   };
 
@@ -100,7 +109,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
         if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
         reply = await call("EVAL", script.body);
       }
-      outage.up();
+      outage.succeeded();
       return reply;
     },
     async command(args, { quiet = false } = {}) {
@@ -108,7 +117,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
         return await send(args);
       } catch (error) {
         // Not `failed()`: a command does not move the checks' probe slot.
-        if (!quiet) outage.down(describeFailure(error));
+        if (!quiet) down(error);
         return undefined;
       }
     },
@@ -132,12 +141,6 @@ function deadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new NoAnswer(`no answer within ${ms} ms`)), ms)));
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A short reason for the log line; never the URL, which may hold a password. */

@@ -4,9 +4,9 @@
  * Scripts run only with this request's nonce ('strict-dynamic' lets those load
  * Next's chunks). Next reads the nonce from the request's CSP header while rendering
  * and puts it on its own script and style tags (Next's CSP guide), which is why the
- * page must render per request (it does: it reads the session cookie).
+ * page must render per request (it does: it reads the visitor cookie).
  * Images come from this origin only: model output cannot make the browser fetch an
- * outside URL, even if a Markdown image got past `components/markdown.tsx`.
+ * outside URL, even if a Markdown image got past `components/chat/markdown.tsx`.
  */
 export function contentSecurityPolicy({
   nonce,

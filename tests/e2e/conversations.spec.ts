@@ -451,32 +451,6 @@ test.describe("conversations you come back to", () => {
     }
   });
 
-  test("history the first version saved joins the list as a conversation of its own, and goes on in a new session", async ({ page, e2e }) => {
-    await page.goto("/");
-    const oldSessionId = crypto.randomUUID();
-    await page.evaluate((key) => {
-      const views = [
-        { id: "r1", role: "user", text: "A question from the first version", status: "done" },
-        { id: "r2", role: "assistant", text: "An answer from **then**.", status: "done", traceId: "0af7651916cd43dd8448eb211c80319c" },
-      ];
-      localStorage.setItem(key, JSON.stringify(views));
-    }, `phoenix-chat:${oldSessionId}`);
-    await page.reload();
-    const item = page.getByTestId("conversation-item").filter({ hasText: "A question from the first version" });
-    await expect(item).toHaveCount(1);
-    expect(await page.evaluate((key) => localStorage.getItem(key), `phoenix-chat:${oldSessionId}`)).toBeNull();
-    const adopted = (await item.getAttribute("data-session-id"))!;
-    expect(adopted).not.toBe(oldSessionId);
-
-    await item.getByRole("button", { name: /^A question from the first version/ }).click();
-    await expect(page.getByTestId("session-id")).toHaveText(adopted);
-    await expect(page.getByTestId("answer-text").first()).toContainText("An answer from then.");
-    await sendAndWait(page, "And now?");
-    const session = await waitForSession(e2e.phoenix.url, adopted, (s) => s.numTraces === 1);
-    expect(session.firstInput).toBe("And now?");
-    expect(await fetchSession(e2e.phoenix.url, oldSessionId)).toBeNull();
-  });
-
   test("at most 50 conversations are kept: the oldest goes, and the list says so", async ({ page }) => {
     await page.goto("/");
     const real = await sessionIdOf(page);

@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/chat/message-size";
 import { sealConversationToken, sealTurnReceipt } from "@/lib/conversation/conversation-token";
-import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/feedback/feedback-protocol";
-import { createOutageLog } from "@/lib/feedback/outage-log";
-import { submitConversationRating, submitTurnVote, type FeedbackDeps } from "@/lib/feedback/submit-feedback";
+import { feedbackOutageLog, submitConversationRating, submitTurnVote, type FeedbackDeps } from "@/lib/feedback/submit-feedback";
 import { QUEUED_VOTE_SETTLE_MS, type Limits } from "@/lib/limits/limiter";
 import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
 import { createPhoenixClient } from "@/lib/phoenix/rest-client";
@@ -45,7 +44,7 @@ function depsWith(limits: Limits): FeedbackDeps {
     phoenix: createPhoenixClient({ baseUrl: phoenix.url, apiKey: "px-key", timeoutMs: 300 }),
     projectName: PROJECT,
     secrets: SECRETS,
-    outageLog: createOutageLog(log),
+    outageLog: feedbackOutageLog(log),
     limiter: createMemoryLimiter(limits),
     afterResponse: (task) => void afterResponse.push(task),
     flushTraces: async () => undefined,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tier } from "@/lib/session/chat-session";
+import type { Tier } from "@/lib/identity/visitor";
 import type { AcquireResult, Limiter, TurnPermit } from "@/lib/limits/limiter";
 import { createRedisLimiter, type RedisLimiterOptions } from "@/lib/limits/redis-limiter";
 import { testLimits } from "../support/limits";

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { ChatError } from "@/lib/chat/chat-error";
-import { clipGraphemes, RATE_LIMITED, recordRefusedTurn, REFUSED_INPUT_MAX_CHARS } from "@/lib/chat/refused-turn";
+import { clipGraphemes } from "@/lib/chat/message-size";
+import { RATE_LIMITED, recordRefusedTurn, REFUSED_INPUT_MAX_CHARS } from "@/lib/chat/refused-turn";
 import { runChatTurn, LIMIT_CHECKED_ATTRIBUTE } from "@/lib/chat/run-turn";
 import { createDemoModel } from "@/lib/ai/demo-model";
 import { TURN_OUTCOME_ATTRIBUTE } from "@/lib/tracing/turn-span";
@@ -61,7 +62,7 @@ describe("a turn the limits could not check (Redis down)", () => {
     const session = newSession();
     const turn = runChatTurn({
       turnId: crypto.randomUUID(),
-      session,
+      attributes: session,
       message: "Hello!",
       history: [],
       model: createDemoModel({ delayMs: 0 }),

@@ -68,7 +68,7 @@ function turn(message: string) {
     { role: "user" as const, content: "Earlier question" },
     { role: "assistant" as const, content: "Earlier answer" },
   ];
-  return { session, running: runChatTurn({ turnId: crypto.randomUUID(), session, message, history, model: chatModel(config.model) }) };
+  return { session, running: runChatTurn({ turnId: crypto.randomUUID(), attributes: session, message, history, model: chatModel(config.model) }) };
 }
 
 describe("an OpenAI-compatible server via OPENAI_BASE_URL", () => {

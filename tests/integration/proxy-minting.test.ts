@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { SOCKET_ADDRESS_HEADER, stampSocketAddress } from "@/lib/http/socket-address";
-import { openSession, SESSION_COOKIE_NAME, type ChatSession } from "@/lib/session/chat-session";
+import { openVisitor, VISITOR_COOKIE_NAME, type Visitor } from "@/lib/identity/visitor";
 import { proxy } from "@/proxy";
 
 /**
@@ -22,15 +22,15 @@ const page = (headers: Record<string, string> = {}, url = "http://192.168.1.20:3
   new NextRequest(url, { headers: { host: new URL(url).host, "x-forwarded-proto": new URL(url).protocol.slice(0, -1), ...headers } });
 
 function sessionCookie(response: Response): { value: string; attributes: string } | undefined {
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION_COOKIE_NAME}=`));
+  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${VISITOR_COOKIE_NAME}=`));
   if (!header) return undefined;
   const [pair, ...attributes] = header.split(";");
-  return { value: pair!.slice(SESSION_COOKIE_NAME.length + 1), attributes: attributes.join(";") };
+  return { value: pair!.slice(VISITOR_COOKIE_NAME.length + 1), attributes: attributes.join(";") };
 }
 
-async function visitorOf(cookie: string): Promise<ChatSession | null> {
-  const store = { get: (name: string) => (name === SESSION_COOKIE_NAME ? { name, value: cookie } : undefined), set: () => undefined };
-  return (await openSession(store, { secrets: [SECRET], secure: false })).current;
+async function visitorOf(cookie: string): Promise<Visitor | null> {
+  const store = { get: (name: string) => (name === VISITOR_COOKIE_NAME ? { name, value: cookie } : undefined), set: () => undefined };
+  return (await openVisitor(store, { secrets: [SECRET], secure: false })).current;
 }
 
 describe("proxy.ts mints the visitor on a page load", () => {
@@ -50,7 +50,7 @@ describe("proxy.ts mints the visitor on a page load", () => {
 
   it("keeps a returning visitor's user, re-sealed", async () => {
     const first = sessionCookie(await proxy(page()))!;
-    const again = sessionCookie(await proxy(page({ cookie: `${SESSION_COOKIE_NAME}=${first.value}` })))!;
+    const again = sessionCookie(await proxy(page({ cookie: `${VISITOR_COOKIE_NAME}=${first.value}` })))!;
     expect((await visitorOf(again.value))?.userId).toBe((await visitorOf(first.value))?.userId);
   });
 
@@ -98,7 +98,7 @@ describe("proxy.ts budgets new visitors per client address", () => {
     warn.mockRestore();
 
     // A returning visitor from that address keeps its user (its cookie is re-sealed); another address mints.
-    const back = await proxy(from("198.51.100.1", { cookie: `${SESSION_COOKIE_NAME}=${minted[0]}` }));
+    const back = await proxy(from("198.51.100.1", { cookie: `${VISITOR_COOKIE_NAME}=${minted[0]}` }));
     expect(back.status).toBe(200);
     expect((await visitorOf(sessionCookie(back)!.value))?.userId).toBe((await visitorOf(minted[0]!))?.userId);
     expect(sessionCookie(await proxy(from("198.51.100.2")))).toBeDefined();
@@ -106,7 +106,7 @@ describe("proxy.ts budgets new visitors per client address", () => {
 
   it("counts a forged or expired cookie as a new visitor (it would mint one), and groups IPv6 by /64", async () => {
     for (let i = 0; i < NEW_VISITORS; i++) {
-      expect((await proxy(from(`2001:db8:5:6::${i + 1}`, { cookie: `${SESSION_COOKIE_NAME}=forged-${i}` }))).status).toBe(200);
+      expect((await proxy(from(`2001:db8:5:6::${i + 1}`, { cookie: `${VISITOR_COOKIE_NAME}=forged-${i}` }))).status).toBe(200);
     }
     expect((await proxy(from("2001:db8:5:6:ffff::9"))).status).toBe(429);
     expect((await proxy(from("2001:db8:5:7::1"))).status).toBe(200);

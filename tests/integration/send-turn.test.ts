@@ -3,15 +3,15 @@ import { MockLanguageModelV4 } from "ai/test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDemoModel } from "@/lib/ai/demo-model";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
-import { sendTurn, type TurnDeps } from "@/lib/chat/send-turn";
-import { startConversation } from "@/lib/conversation/conversation-token";
-import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
-import type { Limiter } from "@/lib/limits/limiter";
-import { mintSession, type ChatSession } from "@/lib/session/chat-session";
-import type { ActionSession } from "@/lib/session/session-cookie";
-import { flushTraces } from "@/lib/tracing/flush";
 import { REFUSED_INPUT_MAX_CHARS } from "@/lib/chat/refused-turn";
 import { REFUSALS_UNTRACED_ATTRIBUTE } from "@/lib/chat/run-turn";
+import { sendTurn, type TurnDeps } from "@/lib/chat/send-turn";
+import { startConversation } from "@/lib/conversation/conversation-token";
+import { mintVisitor, type Visitor } from "@/lib/identity/visitor";
+import type { ActionVisitor } from "@/lib/identity/visitor-cookie";
+import type { Limiter } from "@/lib/limits/limiter";
+import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
+import { flushTraces } from "@/lib/tracing/flush";
 import { TURN_OUTCOME_ATTRIBUTE } from "@/lib/tracing/turn-span";
 import { testLimits } from "../support/limits";
 import { attr, installInMemoryTracing, readAll, rootsOf, spansOfTrace } from "./support/traced-turns";
@@ -33,11 +33,11 @@ const LIMITS = testLimits({ perTier: { free: { turns: 2, windowSeconds: 60 }, pr
 
 const userMessage = (text: string): ChatUIMessage => ({ id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] });
 
-function harness(overrides: Partial<TurnDeps> = {}, identity: ChatSession = mintSession("eu")) {
+function harness(overrides: Partial<TurnDeps> = {}, identity: Visitor = mintVisitor("eu")) {
   const log = { error: vi.fn(), warn: vi.fn() };
   const afterResponse: (() => Promise<void>)[] = [];
   const deps: TurnDeps = {
-    visitor: async (): Promise<ActionSession> => ({ ok: true, session: identity, save: async () => undefined }),
+    visitor: async (): Promise<ActionVisitor> => ({ ok: true, visitor: identity, save: async () => undefined }),
     address: async () => "192.0.2.10",
     config: { sessionSecrets: SECRETS, limits: { ...LIMITS, redisUrl: undefined, redisTimeoutMs: 250 }, flushEachTurn: false, secrets: [API_KEY] },
     limiter: createMemoryLimiter(LIMITS),
@@ -50,7 +50,7 @@ function harness(overrides: Partial<TurnDeps> = {}, identity: ChatSession = mint
   return { deps, log, afterResponse, identity };
 }
 
-async function send(deps: TurnDeps, identity: ChatSession, text = "What time is it in Tokyo?", token?: string) {
+async function send(deps: TurnDeps, identity: Visitor, text = "What time is it in Tokyo?", token?: string) {
   const conversation = token ? { token, sessionId: "" } : await startConversation(identity.userId, SECRETS);
   const result = await sendTurn({ conversationToken: conversation.token, messages: [userMessage(text)] }, deps);
   return { result, conversation };
@@ -136,7 +136,7 @@ describe("a turn through the whole pipeline", () => {
   });
 
   it("frees the turn's concurrency slot when it ends, and only then", async () => {
-    const { deps, identity } = harness({ model: createDemoModel({ delayMs: 5 }) }, { ...mintSession("eu"), tier: "pro" });
+    const { deps, identity } = harness({ model: createDemoModel({ delayMs: 5 }) }, { ...mintVisitor("eu"), tier: "pro" });
     const story = "Write a long story about a lighthouse keeper";
     const running = [await send(deps, identity, story), await send(deps, identity, story)].map(({ result }) => result);
     expect((await send(deps, identity, "A third at once?")).result).toMatchObject({ ok: false, error: { code: "rate_limit:concurrent" } });
@@ -155,7 +155,7 @@ describe("refusals cost almost nothing: a flood is one span, and Phoenix still l
   };
 
   it("traces the first refusal (input clipped, which limit, when), counts the rest, and the next answered turn carries the count", async () => {
-    const identity = { ...mintSession("eu"), tier: "pro" as const };
+    const identity = { ...mintVisitor("eu"), tier: "pro" as const };
     const { deps } = harness({ limiter: createMemoryLimiter({ ...LIMITS, maxConcurrent: 1 }), model: createDemoModel({ delayMs: 5 }) }, identity);
     const running = (await send(deps, identity, "Write a long story about a lighthouse keeper")).result;
     if (!running.ok) throw new Error(running.error.message);

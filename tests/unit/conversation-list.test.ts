@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lastActiveLabel } from "@/components/conversation-item";
-import type { ConversationSummary } from "@/components/conversation-records";
+import { lastActiveLabel } from "@/components/conversations/conversation-item";
+import type { ConversationSummary } from "@/lib/conversation-store/records";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../e2e/support/chromium";
 
 /**

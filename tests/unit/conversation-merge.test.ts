@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeWithOtherTabs } from "@/components/conversation-merge";
+import { mergeWithOtherTabs } from "@/lib/conversation-store/merge";
 
 type M = { id: string; text?: string };
 const msgs = (...ids: string[]): M[] => ids.map((id) => ({ id }));

@@ -1,7 +1,7 @@
 import type { UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
-import { memoryStorage } from "@/components/conversation-memory-storage";
-import { conversationKey, INDEX_KEY, ratingKey, titleOf, UNTITLED } from "@/components/conversation-records";
+import { memoryStorage } from "@/lib/conversation-store/memory-storage";
+import { conversationKey, INDEX_KEY, ratingKey, titleOf, UNTITLED } from "@/lib/conversation-store/records";
 import {
   deleteConversation,
   forgetOrphanRatings,
@@ -9,7 +9,7 @@ import {
   loadConversation,
   MAX_CONVERSATIONS,
   saveConversation,
-} from "@/components/conversation-store";
+} from "@/lib/conversation-store/store";
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const A = id(1);

@@ -10,7 +10,7 @@ import {
   startConversation,
 } from "@/lib/conversation/conversation-token";
 import { passwordMap } from "@/lib/conversation/secret-ids";
-import { mintSession, openSession } from "@/lib/session/chat-session";
+import { mintVisitor, openVisitor } from "@/lib/identity/visitor";
 
 const OLD_SECRET = "o".repeat(32);
 const NEW_SECRET = "n".repeat(32);
@@ -102,7 +102,7 @@ describe("conversation token", () => {
 
   it("is not fooled by other seals of the same secrets: the session cookie, a turn receipt", async () => {
     // The cookie holds a session id and a user id too, sealed with the same secrets.
-    const cookie = await sealData({ ...mintSession("local"), userId: alice.userId }, { password: passwordMap([NEW_SECRET]) });
+    const cookie = await sealData({ ...mintVisitor("local"), userId: alice.userId }, { password: passwordMap([NEW_SECRET]) });
     expect(await openConversationToken(cookie, alice.userId, [NEW_SECRET])).toEqual({
       ok: false,
       code: "bad_request:conversation",
@@ -178,7 +178,7 @@ describe("conversation token", () => {
     // One SESSION_SECRET list rotates both: a cookie sealed with NEW opens with [NEW, OLD], so must a token.
     const values = new Map<string, string>();
     const jar = { get: (n: string) => (values.has(n) ? { name: n, value: values.get(n)! } : undefined), set: (n: string, v: string) => values.set(n, v) };
-    await (await openSession(jar, { secrets: [NEW_SECRET], secure: true })).save(mintSession("local"));
+    await (await openVisitor(jar, { secrets: [NEW_SECRET], secure: true })).save(mintVisitor("local"));
     const cookieId = [...values.values()][0]!.split("*")[1];
     const tokenId = (await sealConversationToken(alice, [NEW_SECRET])).split("*")[1];
     expect(tokenId).toBe(cookieId);

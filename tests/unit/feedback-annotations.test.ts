@@ -5,7 +5,7 @@ import {
   turnFeedbackAnnotation,
   turnFeedbackIdentifier,
 } from "@/lib/feedback/feedback-annotations";
-import { createOutageLog } from "@/lib/feedback/outage-log";
+import { feedbackOutageLog } from "@/lib/feedback/submit-feedback";
 import { writeVote, type VoteWriter } from "@/lib/feedback/write-feedback";
 import type { PhoenixResult, Written } from "@/lib/phoenix/rest-client";
 
@@ -49,7 +49,7 @@ describe("feedback annotations", () => {
 describe("the outage log", () => {
   it("says once that Phoenix fails, again only for a different failure, and once that it is back", () => {
     const log = { warn: vi.fn(), info: vi.fn() };
-    const outage = createOutageLog(log);
+    const outage = feedbackOutageLog(log);
     outage.succeeded();
     outage.failed({ kind: "unreachable", detail: "ECONNREFUSED" });
     outage.failed({ kind: "unreachable", detail: "ECONNREFUSED" });

@@ -1,7 +1,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { MarkdownText } from "@/components/markdown";
+import { MarkdownText } from "@/components/chat/markdown";
 
 const render = (text: string) => renderToStaticMarkup(createElement(MarkdownText, { text }));
 

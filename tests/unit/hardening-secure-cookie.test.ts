@@ -1,8 +1,8 @@
 import type { CookieStore } from "iron-session";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SESSION_COOKIE_NAME } from "@/lib/session/chat-session";
-import { secureCookieFor } from "@/lib/session/secure-cookie";
-import { actionSessionCookie, openSessionCookie, refreshSessionCookie } from "@/lib/session/session-cookie";
+import { secureCookieFor } from "@/lib/identity/secure-cookie";
+import { VISITOR_COOKIE_NAME } from "@/lib/identity/visitor";
+import { actionVisitorCookie, openVisitorCookie, refreshVisitorCookie } from "@/lib/identity/visitor-cookie";
 
 const headers = (values: Record<string, string>) => new Headers(values);
 
@@ -34,7 +34,7 @@ describe("the Secure rule for the session cookie: how the request arrived", () =
 
 /** The shape of Next's `await cookies()`, recording every write. */
 function cookieStore(initial?: string) {
-  const values = new Map<string, string>(initial ? [[SESSION_COOKIE_NAME, initial]] : []);
+  const values = new Map<string, string>(initial ? [[VISITOR_COOKIE_NAME, initial]] : []);
   const writes: { value: string; secure: unknown }[] = [];
   const store: CookieStore = {
     get: (name) => (values.has(name) ? { name, value: values.get(name)! } : undefined),
@@ -43,7 +43,7 @@ function cookieStore(initial?: string) {
       writes.push({ value, secure: (options as { secure?: unknown } | undefined)?.secure });
     },
   };
-  return { store, writes, value: () => values.get(SESSION_COOKIE_NAME) };
+  return { store, writes, value: () => values.get(VISITOR_COOKIE_NAME) };
 }
 
 describe("the one module that opens, mints and re-seals the cookie", () => {
@@ -58,47 +58,47 @@ describe("the one module that opens, mints and re-seals the cookie", () => {
   it("re-seals a page's cookie exactly once, with the Secure rule's answer", async () => {
     for (const [request, secure] of [[publicRequest, true], [localRequest, false]] as const) {
       const jar = cookieStore();
-      const { session } = await refreshSessionCookie(jar.store, request);
+      const { visitor } = await refreshVisitorCookie(jar.store, request);
       expect(jar.writes).toHaveLength(1);
       expect(jar.writes[0]!.secure).toBe(secure);
-      expect((await openSessionCookie(cookieStore(jar.value()).store, request)).current).toEqual(session);
+      expect((await openVisitorCookie(cookieStore(jar.value()).store, request)).current).toEqual(visitor);
     }
   });
 
   it("keeps the session a page re-seals, with a new seal", async () => {
     const first = cookieStore();
-    const { session } = await refreshSessionCookie(first.store, publicRequest);
+    const { visitor } = await refreshVisitorCookie(first.store, publicRequest);
     const again = cookieStore(first.value());
-    expect((await refreshSessionCookie(again.store, publicRequest)).session).toEqual(session);
+    expect((await refreshVisitorCookie(again.store, publicRequest)).visitor).toEqual(visitor);
     expect(again.writes).toHaveLength(1);
   });
 
   it("lets a Server Action read a valid cookie without rewriting it, and never mint one", async () => {
     const page = cookieStore();
-    const { session } = await refreshSessionCookie(page.store, lanRequest);
+    const { visitor } = await refreshVisitorCookie(page.store, lanRequest);
 
     const action = cookieStore(page.value());
-    const opened = await actionSessionCookie(action.store, lanRequest);
-    expect(opened.ok && opened.session).toEqual(session);
+    const opened = await actionVisitorCookie(action.store, lanRequest);
+    expect(opened.ok && opened.visitor).toEqual(visitor);
     expect(action.writes).toHaveLength(0);
 
     // No cookie at all (the browser refuses cookies, or dropped a Secure one): said so, nothing minted.
     const none = cookieStore();
-    expect(await actionSessionCookie(none.store, lanRequest)).toEqual({ ok: false, code: "unauthorized:no_cookie" });
+    expect(await actionVisitorCookie(none.store, lanRequest)).toEqual({ ok: false, code: "unauthorized:no_cookie" });
     expect(none.writes).toHaveLength(0);
 
     // A cookie that does not open (expired, tampered, retired secret): a reload mints a new one; the action does not.
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const garbage = cookieStore("garbage");
-    expect(await actionSessionCookie(garbage.store, lanRequest)).toEqual({ ok: false, code: "unauthorized:session" });
+    expect(await actionVisitorCookie(garbage.store, lanRequest)).toEqual({ ok: false, code: "unauthorized:session" });
     expect(garbage.writes).toHaveLength(0);
   });
 
   it("keeps the cookie a page on a LAN address set over http, so the next action finds its user", async () => {
     const page = cookieStore();
-    const { session } = await refreshSessionCookie(page.store, lanRequest);
+    const { visitor } = await refreshVisitorCookie(page.store, lanRequest);
     expect(page.writes[0]!.secure).toBe(false);
-    const opened = await actionSessionCookie(cookieStore(page.value()).store, lanRequest);
-    expect(opened).toMatchObject({ ok: true, session });
+    const opened = await actionVisitorCookie(cookieStore(page.value()).store, lanRequest);
+    expect(opened).toMatchObject({ ok: true, visitor });
   });
 });

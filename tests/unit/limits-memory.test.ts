@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Tier } from "@/lib/session/chat-session";
+import type { Tier } from "@/lib/identity/visitor";
 import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
 import type { AcquireResult, Limits, TurnPermit } from "@/lib/limits/limiter";
 import { testLimits } from "../support/limits";

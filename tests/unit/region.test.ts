@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { regionFromHeaders } from "@/lib/session/region";
+import { regionFromHeaders } from "@/lib/identity/region";
 
 describe("regionFromHeaders", () => {
   const vercelHeaders = new Headers({ "x-vercel-ip-country": "de", "x-vercel-ip-country-region": "BE" });

@@ -3,10 +3,10 @@ import type { UIMessageChunk } from "ai";
 import { describe, expect, it, vi } from "vitest";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
-import { jsonBytes, MAX_HISTORY_BYTES, MODEL_CONTEXT_MESSAGES } from "@/lib/chat/limits";
+import { jsonBytes, MAX_HISTORY_BYTES, MODEL_CONTEXT_MESSAGES } from "@/lib/chat/message-size";
 import type { TurnRequest, TurnResult } from "@/lib/chat/turn-protocol";
-import { chatErrorFrom } from "@/components/chat-errors";
-import { ChatRequestError, messagesToSend, ServerActionChatTransport } from "@/components/server-action-transport";
+import { chatErrorFrom } from "@/components/chat/chat-errors";
+import { ChatRequestError, messagesToSend, ServerActionChatTransport } from "@/components/chat/server-action-transport";
 
 /**
  * The transport under the AI SDK's real `Chat` (what `useChat` drives), with the

@@ -1,19 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { changeTier } from "@/app/actions/conversation";
 import { stopChatTurn } from "@/app/actions/chat-turn";
+import { changeTier } from "@/app/actions/conversation";
 import { createDemoModel } from "@/lib/ai/demo-model";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
-import { checkMessage, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS } from "@/lib/chat/limits";
+import { checkMessage, MAX_HISTORY_BYTES, MAX_HISTORY_MESSAGES, MAX_MESSAGE_CHARS } from "@/lib/chat/message-size";
 import { sendTurn, type TurnDeps } from "@/lib/chat/send-turn";
 import { parseTurnMessages } from "@/lib/chat/turn-request";
+import { mintVisitor } from "@/lib/identity/visitor";
 import { createMemoryLimiter } from "@/lib/limits/memory-limiter";
-import { mintSession } from "@/lib/session/chat-session";
 import { testLimits } from "../support/limits";
 
 // The turn pipeline with a valid visitor: each of these is refused at the boundary, before the token is opened.
 const limits = testLimits({ perTier: { free: { turns: 20, windowSeconds: 60 }, pro: { turns: 20, windowSeconds: 60 } }, maxConcurrent: 2 });
 const deps: TurnDeps = {
-  visitor: async () => ({ ok: true, session: mintSession("eu"), save: async () => undefined }),
+  visitor: async () => ({ ok: true, visitor: mintVisitor("eu"), save: async () => undefined }),
   address: async () => "192.0.2.1",
   config: { sessionSecrets: ["t".repeat(40)], limits: { ...limits, redisUrl: undefined, redisTimeoutMs: 250 }, flushEachTurn: false, secrets: [] },
   limiter: createMemoryLimiter(limits),

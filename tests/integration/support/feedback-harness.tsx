@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { createRoot } from "react-dom/client";
-import { ConversationRating } from "@/components/conversation-rating";
-import { FeedbackButtons, type FeedbackValue } from "@/components/feedback-buttons";
+import { ConversationRating } from "@/components/feedback/conversation-rating";
+import { FeedbackButtons, type FeedbackValue } from "@/components/feedback/feedback-buttons";
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
 import type { FeedbackResult } from "@/lib/feedback/feedback-protocol";
 

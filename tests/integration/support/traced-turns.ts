@@ -1,8 +1,8 @@
 import type { UIMessageChunk } from "ai";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createDemoModel } from "@/lib/ai/demo-model";
-import { mintSession, type ChatSession } from "@/lib/session/chat-session";
-import { runChatTurn, type ChatTurnOptions, type RunningTurn, type TurnSession } from "@/lib/chat/run-turn";
+import { runChatTurn, type ChatTurnOptions, type RunningTurn, type TurnAttributes } from "@/lib/chat/run-turn";
+import { mintVisitor, type Visitor } from "@/lib/identity/visitor";
 import { flushTraces } from "@/lib/tracing/flush";
 import type { MaskingOptions } from "@/lib/tracing/masking";
 import { installTracing } from "@/lib/tracing/register";
@@ -18,19 +18,19 @@ export function installInMemoryTracing(
 }
 
 /** The cookie's identity plus a conversation's session id: what a turn runs with. */
-export function newSession(overrides: Partial<ChatSession & TurnSession> = {}): ChatSession & TurnSession {
-  return { ...mintSession("eu-central"), sessionId: crypto.randomUUID(), ...overrides };
+export function newSession(overrides: Partial<Visitor & TurnAttributes> = {}): Visitor & TurnAttributes {
+  return { ...mintVisitor("eu-central"), sessionId: crypto.randomUUID(), ...overrides };
 }
 
 export function startTurn(
   message: string,
-  options: { session?: TurnSession; history?: ChatTurnOptions["history"]; delayMs?: number; maxDurationMs?: number } = {},
-): RunningTurn & { session: TurnSession; turnId: string } {
+  options: { session?: TurnAttributes; history?: ChatTurnOptions["history"]; delayMs?: number; maxDurationMs?: number } = {},
+): RunningTurn & { session: TurnAttributes; turnId: string } {
   const session = options.session ?? newSession();
   const turnId = crypto.randomUUID();
   const turn = runChatTurn({
     turnId,
-    session,
+    attributes: session,
     message,
     history: options.history ?? [],
     model: createDemoModel({ delayMs: options.delayMs ?? 0 }),

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { createRoot } from "react-dom/client";
-import { ConversationList } from "@/components/conversation-list";
-import type { ConversationSummary } from "@/components/conversation-records";
+import { ConversationList } from "@/components/conversations/conversation-list";
+import type { ConversationSummary } from "@/lib/conversation-store/records";
 
 /**
  * The conversation list in a page of its own, for conversation-list.test.ts: the

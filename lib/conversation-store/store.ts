@@ -14,16 +14,16 @@ import {
   type ConversationSummary,
   type StorageLike,
   type StoredConversation,
-} from "./conversation-records";
+} from "./records";
 
 /**
  * This browser's conversations, in localStorage: one key per conversation, plus an
- * index that lists them (format in conversation-records.ts). Pure functions over a
+ * index that lists them (format in records.ts). Pure functions over a
  * `Storage`, so tabs never mix:
  * - a tab writes only its own conversation's key, so another tab's conversation is never overwritten;
  * - the index is re-read right before each write, since another tab may have changed it
  *   a moment ago, and when it disagrees with the keys, the keys win;
- * - other tabs' changes arrive through the browser's `storage` event (conversation-source.ts).
+ * - other tabs' changes arrive through the browser's `storage` event (source.ts).
  *
  * Bounded: at most 50 conversations and about 4 MB (browsers allow 5 MB or so per
  * origin, shared with anything else this origin stores). The oldest by activity go

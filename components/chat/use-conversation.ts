@@ -7,9 +7,9 @@ import { voteOnTurn } from "@/app/actions/feedback";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
 import { messageText, type ChatUIMessage, type TurnOutcome } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
+import { browserConversationStore } from "@/lib/conversation-store/source";
 import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
 import { chatErrorFrom, isConversationRefused, isRefusedBeforeSending } from "./chat-errors";
-import { browserConversationStore } from "./conversation-source";
 import { ServerActionChatTransport } from "./server-action-transport";
 
 /**
@@ -29,7 +29,7 @@ export function useConversation(options: {
   onMoveToNewSession: () => Promise<ConversationHandle | null>;
 }) {
   const lastError = useRef<ChatErrorPayload | null>(null);
-  /** A turn refused before it reached the model (limits, no session cookie): taken back off the conversation, its words returned to the composer. */
+  /** A turn refused before it reached the model (limits, no visitor cookie): taken back off the conversation, its words returned to the composer. */
   const [refusal, setRefusal] = useState<{ error: ChatErrorPayload; text: string } | null>(null);
   const handle = useRef(options.conversation);
   const onSave = useRef(options.onSave);

@@ -1,6 +1,5 @@
 import type { UIMessage } from "ai";
-import { adoptLegacyHistories, type LegacyAdoption } from "./conversation-legacy";
-import { memoryStorage } from "./conversation-memory-storage";
+import { memoryStorage } from "./memory-storage";
 import {
   INDEX_KEY,
   sessionIdOfKey,
@@ -8,7 +7,7 @@ import {
   type ConversationSummary,
   type StorageLike,
   type StoredConversation,
-} from "./conversation-records";
+} from "./records";
 import {
   deleteConversation,
   forgetOrphanRatings,
@@ -18,11 +17,11 @@ import {
   type DeleteResult,
   type SaveOptions,
   type SaveResult,
-} from "./conversation-store";
+} from "./store";
 
 /**
  * The conversation store a React component subscribes to: the functions of
- * conversation-store.ts bound to one Storage, plus change notifications, from this
+ * store.ts bound to one Storage, plus change notifications, from this
  * tab's own writes and from other tabs' (the browser's `storage` event fires only in
  * the *other* tabs of the origin). `list` returns the same array until something
  * changes, so it can be `useSyncExternalStore`'s getSnapshot.
@@ -44,8 +43,6 @@ export type ConversationStore = {
   load<M extends UIMessage = UIMessage>(sessionId: string): StoredConversation<M> | null;
   save(sessionId: string, conversation: { token: string; messages: readonly UIMessage[] }, options?: SaveOptions): SaveResult;
   remove(sessionId: string): DeleteResult;
-  /** Round-1 histories become conversations of their own, each under a token `mint` gets from the server. */
-  adoptLegacy(mint: () => Promise<{ sessionId: string; token: string } | null>): Promise<LegacyAdoption>;
   subscribe(listener: (change: ConversationChange) => void): () => void;
 };
 
@@ -84,11 +81,6 @@ export function createConversationStore(
     remove: (sessionId) => {
       const result = deleteConversation(storage, sessionId);
       notify({ sessionId, fromOtherTab: false });
-      return result;
-    },
-    adoptLegacy: async (mint) => {
-      const result = await adoptLegacyHistories(storage, mint);
-      if (result.adopted.length > 0 || result.removed.length > 0) notify({ sessionId: null, fromOtherTab: false });
       return result;
     },
     subscribe: (listener) => {

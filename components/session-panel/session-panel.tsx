@@ -2,13 +2,14 @@
 
 import { useId, useState } from "react";
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
-import type { ChatSession } from "@/lib/session/chat-session";
+import type { Visitor } from "@/lib/identity/visitor";
 import { PhoenixLink, TraceDestination } from "./collector-status";
 
 /** Where the traces go, and the Phoenix link, come from <CollectorStatusProvider> (app/page.tsx). */
 type Props = {
-  /** `sessionId` is null until the tab knows which conversation it shows (read from this browser's storage). */
-  session: ChatSession & { sessionId: string | null };
+  visitor: Visitor;
+  /** The Phoenix session of the conversation shown: null until the tab knows which one (read from this browser's storage). */
+  sessionId: string | null;
   error: ChatErrorPayload | null;
   busy: boolean;
   /** false with a real model (unless ALLOW_TIER_SWITCH): the tier comes from billing, not from the browser. */
@@ -21,7 +22,7 @@ type Props = {
  * folds away behind "Session details" (a disclosure button: app/chat-layout.css hides
  * the toggle on a wide screen), so the chat comes first.
  */
-export function SessionPanel({ session, error, busy, canChangeTier, onTierChange }: Props) {
+export function SessionPanel({ visitor, sessionId, error, busy, canChangeTier, onTierChange }: Props) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   return (
@@ -42,18 +43,18 @@ export function SessionPanel({ session, error, busy, canChangeTier, onTierChange
         <dl>
           <dt>Session</dt>
           <dd>
-            {session.sessionId ? <code data-testid="session-id">{session.sessionId}</code> : <code aria-busy="true">…</code>}
+            {sessionId ? <code data-testid="session-id">{sessionId}</code> : <code aria-busy="true">…</code>}
           </dd>
           <dt>User</dt>
           <dd>
-            <code data-testid="user-id">{session.userId}</code>
+            <code data-testid="user-id">{visitor.userId}</code>
           </dd>
           <dt>{canChangeTier ? <label htmlFor="tier">Tier</label> : "Tier"}</dt>
           <dd>
             {canChangeTier ? (
               <select
                 id="tier"
-                value={session.tier}
+                value={visitor.tier}
                 disabled={busy}
                 onChange={(event) => onTierChange(event.target.value)}
                 data-testid="tier-select"
@@ -63,16 +64,16 @@ export function SessionPanel({ session, error, busy, canChangeTier, onTierChange
               </select>
             ) : (
               <span data-testid="tier" title="Set by your plan">
-                {session.tier}
+                {visitor.tier}
               </span>
             )}
           </dd>
           <dt>Region</dt>
-          <dd data-testid="region">{session.region}</dd>
+          <dd data-testid="region">{visitor.region}</dd>
         </dl>
         <TraceDestination />
-        {session.sessionId && (
-          <PhoenixLink className="phoenix-link" path={`/redirects/sessions/${session.sessionId}`} testId="open-in-phoenix">
+        {sessionId && (
+          <PhoenixLink className="phoenix-link" path={`/redirects/sessions/${sessionId}`} testId="open-in-phoenix">
             Open in Phoenix
           </PhoenixLink>
         )}

@@ -1,7 +1,7 @@
 import type { ChatTransport, UIMessageChunk } from "ai";
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
-import { jsonBytes, MAX_ANSWER_CHARS, MAX_HISTORY_BYTES, MODEL_CONTEXT_MESSAGES } from "@/lib/chat/limits";
+import { jsonBytes, MAX_ANSWER_CHARS, MAX_HISTORY_BYTES, MODEL_CONTEXT_MESSAGES } from "@/lib/chat/message-size";
 import type { TurnRequest, TurnResult } from "@/lib/chat/turn-protocol";
 
 /**

@@ -1,12 +1,12 @@
 "use client";
 
 import { memo, Profiler, type ProfilerOnRenderCallback } from "react";
+import { FeedbackButtons } from "@/components/feedback/feedback-buttons";
+import { PhoenixLink } from "@/components/session-panel/collector-status";
 import type { ChatMessagePart, ChatUIMessage } from "@/lib/chat/chat-message";
 import { messageText } from "@/lib/chat/chat-message";
 import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
 import { isConversationRefused } from "./chat-errors";
-import { PhoenixLink } from "./collector-status";
-import { FeedbackButtons } from "./feedback-buttons";
 import { MarkdownText } from "./markdown";
 
 type Props = {

@@ -16,12 +16,38 @@ export const MODEL_CONTEXT_MESSAGES = 40;
  */
 export const MAX_HISTORY_BYTES = 512 * 1024;
 
+/**
+ * A comment on a vote (lib/feedback/): here with the other sizes, so the error texts
+ * (chat-error.ts) import sizes from one file and nothing from lib/feedback/.
+ */
+export const MAX_FEEDBACK_COMMENT_CHARS = 1_000;
+
 export type MessageProblem = "empty" | "too_long";
 
 export function checkMessage(text: string): MessageProblem | null {
   if (text.trim().length === 0) return "empty";
   if (text.length > MAX_MESSAGE_CHARS) return "too_long";
   return null;
+}
+
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * At most `max` characters as a reader counts them (graphemes), ending in "…" when cut:
+ * cutting UTF-16 units would split an emoji (surrogate pairs, ZWJ sequences, flags) or
+ * detach a combining mark, and the broken half would land in a span or an answer.
+ */
+export function clipGraphemes(text: string, max: number): string {
+  // A string no longer than `max` code units has no more than `max` graphemes.
+  if (text.length <= max) return text;
+  const kept: string[] = [];
+  // Made on first use, not at import: the browser imports this file, and an old one has no Segmenter.
+  graphemes ??= new Intl.Segmenter("en", { granularity: "grapheme" });
+  for (const { segment } of graphemes.segment(text)) {
+    kept.push(segment);
+    if (kept.length > max) return `${kept.slice(0, max - 1).join("")}…`;
+  }
+  return text;
 }
 
 /** UTF-8 bytes of a value's JSON, as it crosses the wire. */

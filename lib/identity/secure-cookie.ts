@@ -1,5 +1,5 @@
 /**
- * The one rule for the session cookie's Secure flag, used by proxy.ts (pages) and by
+ * The one rule for the visitor cookie's Secure flag, used by proxy.ts (pages) and by
  * Server Actions alike: Secure exactly when the request arrived over TLS.
  *
  * How it arrived, in order:

@@ -2,12 +2,12 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { deleteConversation, startNewConversation } from "@/app/actions/conversation";
+import { isConversationRefused } from "@/components/chat/chat-errors";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
-import { mergeWithOtherTabs } from "./conversation-merge";
-import { isConversationRefused } from "./chat-errors";
-import { browserConversationStore, NO_CONVERSATIONS, type ConversationStore } from "./conversation-source";
+import { mergeWithOtherTabs } from "@/lib/conversation-store/merge";
+import { browserConversationStore, NO_CONVERSATIONS, type ConversationStore } from "@/lib/conversation-store/source";
 
 /**
  * This tab's conversations: the list (this browser's, shared by its tabs through
@@ -31,7 +31,7 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   const [deleteError, setDeleteError] = useState<DeleteError | null>(null);
   const [pendingDeleteId, setPendingDeleteId] = useState<string | null>(null);
   // The message ids this tab last read or wrote, per conversation: another tab showing the same
-  // conversation may have saved turns since, which this tab's save must keep (conversation-merge.ts).
+  // conversation may have saved turns since, which this tab's save must keep (lib/conversation-store/merge.ts).
   const seen = useRef(new Map<string, ReadonlySet<string>>());
 
   const show = useCallback((conversation: Omit<OpenConversation, "viewId">, viewId = conversation.sessionId) => {
@@ -51,14 +51,6 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
     },
     [store, show],
   );
-
-  useEffect(() => {
-    // Once per tab: this browser's round-1 histories join the list, each as its own conversation.
-    void store?.adoptLegacy(async () => {
-      const result = await mintConversation();
-      return result.ok ? result.conversation : null;
-    });
-  }, [store]);
 
   useEffect(() => {
     if (current || !store) return;
@@ -83,8 +75,8 @@ export function useConversations(initial: ConversationHandle, options: { deleteT
   /**
    * A conversation whose token the server refuses (the cookie expired and the user is
    * new, or the secret that sealed it was retired) goes on in a new Phoenix session,
-   * when the user asks: same messages, same view, a new token (use-conversation.ts drops
-   * the earlier answers' receipts).
+   * when the user asks: same messages, same view, a new token
+   * (components/chat/use-conversation.ts drops the earlier answers' receipts).
    */
   const moveToNewSession = useCallback(async (): Promise<ConversationHandle | null> => {
     const result = await mintConversation();

@@ -38,7 +38,7 @@ export function isConversationRefused(code: string): boolean {
 
 /**
  * Refused before anything reached the model (the limits: the user's, the network's or
- * everyone's; or no valid session cookie):
+ * everyone's; or no valid visitor cookie):
  * the conversation is left as it was and the words go back to the box (use-conversation.ts),
  * with one notice that says why and what to do.
  */

@@ -1,4 +1,4 @@
-import type { StorageLike } from "./conversation-records";
+import type { StorageLike } from "./records";
 
 /**
  * A `Storage` in memory. The store falls back to it when the browser refuses

@@ -4,9 +4,9 @@ import { useCallback, useEffect, useState } from "react";
 import { rateConversation } from "@/app/actions/feedback";
 import { chatErrorPayload } from "@/lib/chat/chat-error";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
+import { ratingKey } from "@/lib/conversation-store/records";
 import type { FeedbackChoice } from "@/lib/feedback/feedback-protocol";
 import { ConversationRating } from "./conversation-rating";
-import { ratingKey } from "./conversation-records";
 
 /**
  * The rating of the conversation this tab shows: saved in Phoenix as a session

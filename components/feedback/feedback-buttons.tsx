@@ -2,7 +2,8 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
-import { MAX_FEEDBACK_COMMENT_CHARS, type FeedbackChoice, type FeedbackResult, type Vote } from "@/lib/feedback/feedback-protocol";
+import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/chat/message-size";
+import type { FeedbackChoice, FeedbackResult, Vote } from "@/lib/feedback/feedback-protocol";
 import { ThumbButton } from "./feedback-thumb";
 
 /**

@@ -2,18 +2,18 @@
 
 import { useCallback, useState } from "react";
 import { changeTier } from "@/app/actions/conversation";
+import { ConversationList } from "@/components/conversations/conversation-list";
+import { useConversations } from "@/components/conversations/use-conversations";
+import { ConversationRatingPanel } from "@/components/feedback/conversation-rating-panel";
+import { SessionPanel } from "@/components/session-panel/session-panel";
 import { chatErrorPayload, type ChatErrorPayload } from "@/lib/chat/chat-error";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
-import type { ChatSession } from "@/lib/session/chat-session";
-import { ConversationList } from "./conversation-list";
-import { ConversationRatingPanel } from "./conversation-rating-panel";
+import type { Visitor } from "@/lib/identity/visitor";
 import { ConversationView } from "./conversation-view";
-import { SessionPanel } from "./session-panel";
-import { useConversations } from "./use-conversations";
 
 type Props = {
   /** Who the cookie says you are: user id, tier, region. */
-  identity: ChatSession;
+  visitor: Visitor;
   /** A fresh conversation the server sealed while rendering, for a tab that has none yet. */
   newConversation: ConversationHandle;
   /** The offline demo model answers (no OPENAI_API_KEY). */
@@ -28,13 +28,13 @@ type Props = {
 
 /**
  * The page's client side: this browser's conversations (list), the one this tab
- * shows, and who you are (session panel: tier, region). Where each part sits on
+ * shows, and who you are (the session panel: tier, region). Where each part sits on
  * each screen size: app/chat-layout.css.
  */
 export function Chat(props: Props) {
-  const { identity: initialIdentity, newConversation, demoModel, feedbackEnabled, deleteTraces, canChangeTier } = props;
-  const [identity, setIdentity] = useState(initialIdentity);
-  const [sessionError, setSessionError] = useState<ChatErrorPayload | null>(null);
+  const { visitor: initialVisitor, newConversation, demoModel, feedbackEnabled, deleteTraces, canChangeTier } = props;
+  const [visitor, setVisitor] = useState(initialVisitor);
+  const [tierError, setTierError] = useState<ChatErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
   // A conversation opened or started from the list takes focus into its message box; one that replaces a
   // deleted conversation does not, so focus stays where the list put it (the next conversation).
@@ -44,9 +44,9 @@ export function Chat(props: Props) {
 
   const setTier = useCallback(async (tier: string) => {
     const result = await changeTier({ tier }).catch(() => ({ ok: false as const, error: chatErrorPayload("offline:network") }));
-    if (!result.ok) return setSessionError(result.error);
-    setSessionError(null);
-    setIdentity(result.session);
+    if (!result.ok) return setTierError(result.error);
+    setTierError(null);
+    setVisitor(result.visitor);
   }, []);
 
   return (
@@ -87,8 +87,9 @@ export function Chat(props: Props) {
         disabled={busy}
       />
       <SessionPanel
-        session={{ ...identity, sessionId: current?.sessionId ?? null }}
-        error={sessionError}
+        visitor={visitor}
+        sessionId={current?.sessionId ?? null}
+        error={tierError}
         busy={busy}
         canChangeTier={canChangeTier}
         onTierChange={(tier) => void setTier(tier)}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from "react";
-import { checkMessage, MAX_MESSAGE_CHARS } from "@/lib/chat/limits";
+import { checkMessage, MAX_MESSAGE_CHARS } from "@/lib/chat/message-size";
 
 type Props = {
   isStreaming: boolean;

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { ConversationSummary } from "@/lib/conversation-store/records";
 import { ConversationItem, MINUTE } from "./conversation-item";
-import type { ConversationSummary } from "./conversation-records";
 
 /**
  * This browser's conversations, newest activity first: a sidebar on a wide screen,

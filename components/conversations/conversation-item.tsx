@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { ConversationSummary } from "./conversation-records";
+import type { ConversationSummary } from "@/lib/conversation-store/records";
 
 /**
  * One conversation in the list: open it, or delete it behind a confirmation

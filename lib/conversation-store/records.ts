@@ -1,7 +1,7 @@
 import type { UIMessage } from "ai";
 
 /**
- * The storage format of this browser's conversations (see conversation-store.ts).
+ * The storage format of this browser's conversations (see store.ts).
  * Everything read back is untrusted: another version of the app, or another tab
  * mid-write, may have put something else there. Hand-written guards, not zod, to
  * keep the browser bundle small.
@@ -87,7 +87,7 @@ function parseRecord(raw: string | null): ConversationRecord | null {
   return value as ConversationRecord;
 }
 
-export function isMessage(value: unknown): value is UIMessage {
+function isMessage(value: unknown): value is UIMessage {
   if (!isObject(value)) return false;
   if (typeof value.id !== "string" || !(value.role === "user" || value.role === "assistant" || value.role === "system")) {
     return false;
@@ -171,7 +171,7 @@ export function storedSessionIds(storage: StorageLike): string[] {
 }
 
 /** Reads never throw: a browser with storage disabled throws SecurityError on access. */
-export function safeGet(storage: StorageLike, key: string): string | null {
+function safeGet(storage: StorageLike, key: string): string | null {
   try {
     return storage.getItem(key);
   } catch {
