@@ -203,7 +203,8 @@ test.describe("what Phoenix's Sessions view shows", () => {
     await expect(answers(page).first().getByTestId("answer-text")).toContainText("abandoned tab");
     await context.close();
 
-    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 1, 60_000);
+    // The root span ends last and can arrive in a later export than its children: wait for it.
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 1 && s.traces[0]!.rootSpan !== null, 60_000);
     const root = session.traces[0]!.rootSpan!;
     expect(attribute(root, "chat.turn.outcome")).toBe("stopped");
     // Far short of the whole story: the server stopped generating when the browser left.
