@@ -7,7 +7,7 @@ import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-pro
 import { isConversationRefused } from "./chat-errors";
 import { PhoenixLink } from "./collector-status";
 import { FeedbackButtons } from "./feedback-buttons";
-import { MarkdownText } from "./markdown";
+import { MarkdownText } from "./lazy-markdown";
 
 type Props = {
   message: ChatUIMessage;
