@@ -8,6 +8,13 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ["127.0.0.1", "[::1]"],
   // `npm test` typechecks the whole project (tsc) before it builds; the build need not do it again.
   typescript: { ignoreBuildErrors: process.env.SKIP_BUILD_TYPECHECK === "1" },
+  turbopack: {
+    resolveAlias: {
+      // `useChat` brings the `ai` package, which imports the AI Gateway provider at its top: ~30 KB
+      // compressed the browser never runs (it calls no model). The server keeps the real one.
+      "@ai-sdk/gateway": { browser: "./components/chat/ai-gateway-browser-stub.ts" },
+    },
+  },
   experimental: {
     // One limit for Next, proxy.ts (413 before decoding) and the browser (bounds what it sends).
     serverActions: { bodySizeLimit: MAX_ACTION_BODY_BYTES },

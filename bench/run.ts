@@ -9,7 +9,7 @@ import { conversationGrowth } from "./conversation-growth";
 import { limiterCost, limitsEnv, limitsOverhead } from "./limits-overhead";
 import { manySessions, manySessionsThroughput } from "./many-sessions";
 import { memory } from "./memory";
-import { buildBarePage, pageWeightResult, scriptBytes } from "./page-weight";
+import { buildBarePage, describeFiles, pageWeightResult, scriptBytes } from "./page-weight";
 import { startFakeModelServer } from "./support/fake-model-server";
 import { startSinkCollector } from "./support/sink-collector";
 import { round } from "./support/stats";
@@ -121,7 +121,7 @@ async function main() {
     });
     const weight = await step("page_weight", "4/6 page weight, next to a bare Next.js page", async () => {
       const chat = await start("page-weight-chat", { TRACING_ENABLED: "false" });
-      const chatWeight = await scriptBytes(chat.url);
+      const chatWeight = await scriptBytes(chat.url, { firstAnswer: true });
       const bare = await start("page-weight-bare", {}, buildBarePage());
       return pageWeightResult(chatWeight, await scriptBytes(bare.url));
     });
@@ -231,7 +231,13 @@ function printTable(r: {
       (m) =>
         `${m.turns_per_second.on} vs ${m.turns_per_second.off} turns/s (ratio ${m.ratio}, median of back-to-back pairs ${m.median_paired_ratio}) over ${m.rounds} loads each; server CPU ${m.server_cpu_ms_per_turn.on} vs ${m.server_cpu_ms_per_turn.off} ms/turn (ratio ${m.cpu_throughput_ratio}); ${m.errors} errors, spans ${m.spans_exported}/${m.spans_expected}`,
     ),
-    row("Page weight (JS, compressed)", r.page_weight, (w) => `${w.chat_page_js_bytes} B vs bare ${w.bare_page_js_bytes} B (ratio ${w.ratio})`),
+    row(
+      "Page weight (JS, compressed)",
+      r.page_weight,
+      (w) =>
+        `${w.chat_page_js_bytes} B vs bare ${w.bare_page_js_bytes} B (ratio ${w.ratio}). First load: ${describeFiles(w.chat_page_files)}. ` +
+        `Bare: ${describeFiles(w.bare_page_files)}. On the first answer: ${describeFiles(w.first_answer_files) || "nothing"}`,
+    ),
     row(
       "Server memory (RSS)",
       r.memory,

@@ -7,7 +7,7 @@ import type { ChatMessagePart, ChatUIMessage } from "@/lib/chat/chat-message";
 import { messageText } from "@/lib/chat/chat-message";
 import type { FeedbackChoice, FeedbackResult } from "@/lib/feedback/feedback-protocol";
 import { isConversationRefused } from "./chat-errors";
-import { MarkdownText } from "./markdown";
+import { MarkdownText } from "./lazy-markdown";
 
 type Props = {
   message: ChatUIMessage;

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { ChatErrorPayload } from "@/lib/chat/chat-error";
 import { messageText, type ChatUIMessage } from "@/lib/chat/chat-message";
-import { MarkdownText } from "./markdown";
+import { MarkdownText } from "./lazy-markdown";
 
 /**
  * What a screen reader hears about a turn: the answer once, when it is complete;

@@ -1,4 +1,5 @@
 import { answers, expect, messageBox, seedConversation, sendAndWait, sessionIdOf, test } from "./support/fixtures";
+import { MARKDOWN_SIGNATURE, OUR_COMPONENTS_SIGNATURE } from "./support/script-contents";
 
 test.describe("chatting in the browser", () => {
   test("a three-turn conversation streams each answer in, with a tool step", async ({ page }) => {
@@ -59,6 +60,27 @@ test.describe("chatting in the browser", () => {
     const markdown = await sendAndWait(page, "How do sessions work?");
     await expect(markdown.locator("strong").first()).toHaveText("session");
     await expect(markdown.locator("ol > li")).toHaveCount(3);
+  });
+
+  test("the Markdown renderer is not in the first load: it arrives with the first answer", async ({ page }) => {
+    // Every script the page asks for, with its text, from the first request on.
+    const scripts: Promise<{ url: string; text: string }>[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() !== "script") return;
+      scripts.push(request.response().then(async (response) => ({ url: request.url(), text: (await response?.text()) ?? "" })));
+    });
+    const loaded = async (signature: string) => (await Promise.all(scripts)).filter((s) => s.text.includes(signature)).map((s) => s.url);
+
+    await page.goto("/", { waitUntil: "networkidle" });
+    await expect(messageBox(page)).toBeFocused();
+    // The page's own code was read (so the search below can find something), and no Markdown renderer came with it.
+    expect(await loaded(OUR_COMPONENTS_SIGNATURE)).not.toEqual([]);
+    expect(await loaded(MARKDOWN_SIGNATURE)).toEqual([]);
+
+    const answer = await sendAndWait(page, "How do sessions work?");
+    await expect(answer.locator("strong").first()).toHaveText("session");
+    await expect(answer.locator("ol > li")).toHaveCount(3);
+    expect(await loaded(MARKDOWN_SIGNATURE)).not.toEqual([]);
   });
 });
 

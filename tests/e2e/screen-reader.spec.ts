@@ -21,6 +21,17 @@ async function openRecorded(page: Page, url = "/") {
   await expect(page.getByTestId("session-id")).toHaveText(/^[0-9a-f-]{36}$/);
 }
 
+/**
+ * Sends "Hello!" and waits until its answer has been announced, so what is recorded next is what
+ * comes after. On a page's first answer the announcement can follow "done" by a moment: it waits
+ * for the Markdown code (components/lazy-markdown.tsx), which the first answer loads.
+ */
+async function helloAnnounced(page: Page) {
+  const answer = await sendAndWait(page, "Hello!");
+  await expect(page.getByTestId("turn-announcer")).toContainText("offline demo model");
+  return answer;
+}
+
 test("a streamed answer is announced once, whole, when it is done; a tool turn's answer too; typing is not announced", async ({ page }) => {
   await openRecorded(page);
   await messageBox(page).pressSequentially(STORY.slice(0, 12));
@@ -74,7 +85,7 @@ test("an error is announced once, as an alert; a reload shows it again but does 
 
 test("feedback: 'saved' and 'not saved' are status messages, in the thumbs' own status region", async ({ page }) => {
   await openRecorded(page);
-  const answer = await sendAndWait(page, "Hello!");
+  const answer = await helloAnnounced(page);
   const group = answer.getByRole("group", { name: "Rate this answer" });
   await clearAnnouncements(page);
   await group.getByRole("button", { name: "Good answer" }).click();
@@ -129,7 +140,7 @@ test.describe("a refused turn (the Free tier allows one turn)", () => {
 
   test("is announced once, as an alert, with what the limit is and when to send again", async ({ page }) => {
     await openRecorded(page, app.url);
-    await sendAndWait(page, "Hello!");
+    await helloAnnounced(page);
     await clearAnnouncements(page);
     await messageBox(page).fill("One turn too many");
     await messageBox(page).press("Enter");
