@@ -10,7 +10,7 @@
  */
 
 const WHY =
-  "@ai-sdk/gateway is not in the browser bundle (next.config.ts aliases it to components/ai-gateway-browser-stub.ts): call models on the server.";
+  "@ai-sdk/gateway is not in the browser bundle (next.config.ts aliases it to components/chat/ai-gateway-browser-stub.ts): call models on the server.";
 
 const GATEWAY_ERROR = Symbol.for("vercel.ai.gateway.error");
 const AUTHENTICATION_ERROR = Symbol.for("vercel.ai.gateway.error.GatewayAuthenticationError");

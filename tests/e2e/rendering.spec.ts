@@ -22,7 +22,7 @@ test("earlier messages do not re-render while an answer streams", async ({ page 
   }));
   await seedConversation(page, messages);
   await expect(page.getByTestId("user-message")).toHaveCount(5);
-  // The Markdown renderer loads once the stored answers show (components/lazy-markdown.tsx): each answer renders
+  // The Markdown renderer loads once the stored answers show (components/chat/lazy-markdown.tsx): each answer renders
   // again then, once. Counted from after that, so only what the streaming answer causes is left.
   await expect(page.locator('[data-testid="answer-text"] strong')).toHaveCount(5);
 

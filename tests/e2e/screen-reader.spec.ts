@@ -24,7 +24,7 @@ async function openRecorded(page: Page, url = "/") {
 /**
  * Sends "Hello!" and waits until its answer has been announced, so what is recorded next is what
  * comes after. On a page's first answer the announcement can follow "done" by a moment: it waits
- * for the Markdown code (components/lazy-markdown.tsx), which the first answer loads.
+ * for the Markdown code (components/chat/lazy-markdown.tsx), which the first answer loads.
  */
 async function helloAnnounced(page: Page) {
   const answer = await sendAndWait(page, "Hello!");
