@@ -44,6 +44,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         PHOENIX_PROJECT_NAME: projectName,
         // Slow enough to watch an answer stream and to press Stop mid-answer.
         DEMO_MODEL_DELAY_MS: "15",
+        // Export a turn's spans half a second after it ends, not five: most of a browser
+        // test's time was waiting for Phoenix to see a turn (a deployment keeps the default).
+        OTEL_BSP_SCHEDULE_DELAY: "500",
       },
     });
     started.appPid = app.pid;
