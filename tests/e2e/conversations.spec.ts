@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { startApp } from "./support/app-server";
 import { answers, expect, messageBox, sendAndWait, sessionIdOf, test } from "./support/fixtures";
-import { allSpans, attribute, fetchSession, waitForSession, type PhoenixSession } from "./support/phoenix-api";
+import { allSpans, attribute, fetchSession, waitForSession, type PhoenixSession, type PhoenixTrace } from "./support/phoenix-api";
 
 /**
  * Conversations you come back to (issue 9), in Chromium against the real Phoenix:
@@ -406,8 +406,10 @@ test.describe("conversations you come back to", () => {
     await expect(answer).toHaveAttribute("data-status", "stopped");
     await expect(page.getByTestId("session-id")).toHaveText(sessionId);
 
-    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 2);
-    const story = session.traces.find((t) => attribute(t.rootSpan!, "input.value") === "Write a long story about a patient heron")!;
+    const isStory = (t: PhoenixTrace) => attribute(t.rootSpan!, "input.value") === "Write a long story about a patient heron";
+    // Wait for the story's own root span (its spans can reach Phoenix in two exports).
+    const session = await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 2 && s.traces.some(isStory));
+    const story = session.traces.find(isStory)!;
     expect(story, "the story's turn").toBeDefined();
     expect(attribute(story.rootSpan!, "chat.turn.outcome")).toBe("stopped");
     // Cut off: the whole story tells its ending three times.

@@ -70,7 +70,7 @@ export async function fetchSession(phoenixUrl: string, sessionId: string): Promi
   };
 }
 
-/** Polls until `ready(session)` holds; fails with the last thing Phoenix said. */
+/** Polls until every trace has its root span and `ready(session)` holds; fails with the last thing Phoenix said. */
 export async function waitForSession(
   phoenixUrl: string,
   sessionId: string,
@@ -81,7 +81,9 @@ export async function waitForSession(
   let last: PhoenixSession | null = null;
   while (Date.now() < deadline) {
     last = await fetchSession(phoenixUrl, sessionId);
-    if (last && ready(last)) return last;
+    // A trace's spans can arrive in two exports: until its root span is in, a trace is not ready to read.
+    const complete = last !== null && last.traces.every((trace) => trace.rootSpan !== null);
+    if (last && complete && ready(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(
