@@ -23,34 +23,40 @@ const QUICK = "What time is it in Tokyo?";
 const UNREACHABLE = /\[limits\] Redis unreachable/g;
 const RECOVERED = /\[limits\] Redis answers again/g;
 
-test.describe("turn limits across two instances sharing one Redis", () => {
-  // One deployment (beforeAll) for the whole group: its tests run in order, in one worker.
+/**
+ * One deployment (two instances, one Redis, the shared Phoenix) for the whole enclosing
+ * group, started before its first test and stopped after its last: its tests run in
+ * order, in one worker. Returns the deployment once started.
+ */
+function deploymentPerGroup(name: string, env: Record<string, string>): () => AppsSharingRedis {
   test.describe.configure({ mode: "default" });
-  let deployment: AppsSharingRedis;
-
+  let deployment: AppsSharingRedis | undefined;
   test.beforeAll(async () => {
     const e2e = readState();
     deployment = await startAppsSharingRedis({
       logDir: e2e.tempDir,
-      name: "limits",
-      env: {
-        PHOENIX_COLLECTOR_ENDPOINT: e2e.phoenix.url,
-        PHOENIX_PROJECT_NAME: e2e.projectName,
-        TURN_LIMIT_FREE: String(BUDGET),
-        TURN_LIMIT_PRO: "30",
-        TURN_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
-        // Quick turns: a few of them fit in one window.
-        DEMO_MODEL_DELAY_MS: "15",
-      },
+      name,
+      env: { PHOENIX_COLLECTOR_ENDPOINT: e2e.phoenix.url, PHOENIX_PROJECT_NAME: e2e.projectName, ...env },
     });
   });
   test.afterAll(async () => deployment?.stop());
+  return () => deployment!;
+}
+
+test.describe("turn limits across two instances sharing one Redis", () => {
+  const deployment = deploymentPerGroup("limits", {
+    TURN_LIMIT_FREE: String(BUDGET),
+    TURN_LIMIT_PRO: "30",
+    TURN_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    // Quick turns: a few of them fit in one window.
+    DEMO_MODEL_DELAY_MS: "15",
+  });
 
   test("turns through the first instance use up the budget; the second refuses, says why and when, keeps the text; Phoenix records it", async ({
     page,
     e2e,
   }) => {
-    const [first, second] = deployment.apps;
+    const [first, second] = deployment().apps;
     await page.goto(first!.url);
     const user = await page.getByTestId("user-id").innerText();
     for (let i = 1; i <= BUDGET; i++) await sendAndWait(page, `Turn ${i}: ${QUICK}`);
@@ -96,7 +102,7 @@ test.describe("turn limits across two instances sharing one Redis", () => {
     page,
     e2e,
   }) => {
-    const [first] = deployment.apps;
+    const [first] = deployment().apps;
     const log = () => readFileSync(first!.logFile, "utf8");
     const count = (pattern: RegExp) => log().match(pattern)?.length ?? 0;
     expect(count(UNREACHABLE)).toBe(0);
@@ -105,7 +111,7 @@ test.describe("turn limits across two instances sharing one Redis", () => {
     const sessionId = await sessionIdOf(page);
     await sendAndWait(page, `Before the outage: ${QUICK}`);
 
-    await deployment.redis.kill();
+    await deployment().redis.kill();
     // More turns than the budget, over a few seconds of failed reconnects: all answered.
     const outage = Array.from({ length: BUDGET + 1 }, (_, i) => `Outage turn ${i + 1}: ${QUICK}`);
     for (const words of outage) await sendAndWait(page, words);
@@ -115,7 +121,7 @@ test.describe("turn limits across two instances sharing one Redis", () => {
 
     // Back on the same port, empty (no persistence). Turns run unchecked until the client has reconnected;
     // the first one it checks logs the recovery.
-    await deployment.redis.restart();
+    await deployment().redis.restart();
     let tries = 0;
     await expect
       .poll(
@@ -150,29 +156,13 @@ test.describe("turn limits across two instances sharing one Redis", () => {
 });
 
 test.describe("concurrent answers across two instances sharing one Redis", () => {
-  test.describe.configure({ mode: "default" });
-  let deployment: AppsSharingRedis;
-
   // Its own deployment: its answers must still be streaming after several steps on a
   // loaded machine (a long story takes about 30 s here; at the budget group's speed it
   // took 9 s, and under load a test once reached Stop after the answer had ended).
-  test.beforeAll(async () => {
-    const e2e = readState();
-    deployment = await startAppsSharingRedis({
-      logDir: e2e.tempDir,
-      name: "concurrency",
-      env: {
-        PHOENIX_COLLECTOR_ENDPOINT: e2e.phoenix.url,
-        PHOENIX_PROJECT_NAME: e2e.projectName,
-        MAX_CONCURRENT_TURNS: "2",
-        DEMO_MODEL_DELAY_MS: "60",
-      },
-    });
-  });
-  test.afterAll(async () => deployment?.stop());
+  const deployment = deploymentPerGroup("concurrency", { MAX_CONCURRENT_TURNS: "2", DEMO_MODEL_DELAY_MS: "60" });
 
   test("a third simultaneous turn from one user is refused (rate_limit:concurrent); another user's is not", async ({ browser }) => {
-    const [first, second] = deployment.apps;
+    const [first, second] = deployment().apps;
     const user = await browser.newContext();
     const someoneElse = await browser.newContext();
     try {
