@@ -30,7 +30,16 @@ export async function startAppsSharingRedis(options: {
     await redis.stop();
   };
   try {
-    const shared = { SESSION_SECRET: randomBytes(32).toString("base64url"), REDIS_URL: redis.url, ...options.env };
+    const shared = {
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+      REDIS_URL: redis.url,
+      // These deployments test the limits, so every turn must be checked. At the default
+      // 250 ms, a first call on a loaded CI machine (fresh process, script not yet loaded)
+      // can time out and its turn run unchecked (fail open, as designed): a CI run once let a
+      // third simultaneous turn through that way. Redis that hangs is tested in tests/integration.
+      REDIS_TIMEOUT_MS: "2000",
+      ...options.env,
+    };
     // One at a time: two `next start` booting at once on two cores slow each other past the start timeout.
     for (let i = 0; i < (options.count ?? 2); i++) {
       apps.push(await startApp({ name: `${options.name}-${i + 1}`, logDir: options.logDir, env: shared }));
