@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApp } from "./support/app-server";
-import { readState, writeState } from "./support/e2e-state";
+import { writeState } from "./support/e2e-state";
 import { phoenixUrl, startPhoenix, stopPhoenix, temporaryPhoenixSpec } from "./support/phoenix-server";
 import { stopProcessGroup } from "./support/processes";
 
@@ -20,12 +20,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   const started: { phoenixPid?: number; appPid?: number } = {};
   const teardown = async () => {
-    // Read the pids back from the state file: a test may have restarted Phoenix.
-    const state = existsSync(process.env.E2E_STATE_FILE!) ? readState() : undefined;
-    await Promise.all([
-      stopProcessGroup(state?.appPid ?? started.appPid ?? 0),
-      stopPhoenix(state?.phoenix.pid ?? started.phoenixPid ?? 0),
-    ]);
+    await Promise.all([stopProcessGroup(started.appPid ?? 0), stopPhoenix(started.phoenixPid ?? 0)]);
     if (process.env.E2E_KEEP_TEMP) console.log(`[e2e] kept ${tempDir}`);
     else rmSync(tempDir, { recursive: true, force: true });
   };
@@ -53,10 +48,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     writeState({
       tempDir,
       appUrl: app.url,
-      appPid: app.pid,
       appLogFile: app.logFile,
       projectName,
-      phoenix: { ...spec, pid: started.phoenixPid, url: phoenixUrl(spec) },
+      phoenix: { ...spec, url: phoenixUrl(spec) },
     });
   } catch (error) {
     await teardown();

@@ -1,15 +1,19 @@
 import type { Page } from "@playwright/test";
-import { readState, writeState } from "./support/e2e-state";
+import { startApp } from "./support/app-server";
 import { answers, expect, sendAndWait, sessionIdOf, test } from "./support/fixtures";
 import { allSpans, attribute, waitForSession } from "./support/phoenix-api";
-import { startPhoenix, stopPhoenix } from "./support/phoenix-server";
+import { startTcpGate } from "./support/tcp-gate";
 
 /**
  * Phoenix stops mid-conversation and comes back, with the page open: the chat keeps
  * working, the panel notices on its own (unreachable only once the failures last), the
  * links say how to start Phoenix instead of leading nowhere, and once it is back the
- * conversation's later turns land in the same session. One outage for all of it: a
- * Phoenix restart takes a quarter of a minute.
+ * conversation's later turns land in the same session. One outage for all of it.
+ *
+ * The app under test is its own, and reaches the shared Phoenix through a TCP gate:
+ * closing the gate is, to this app, Phoenix stopped (connections refused, open ones
+ * cut), while the other tests go on writing to the same Phoenix; opening it is
+ * Phoenix back at once, without the quarter of a minute a Phoenix restart takes.
  */
 
 const destination = (page: Page) => page.getByTestId("trace-destination");
@@ -29,20 +33,28 @@ async function expectUnreachable(page: Page) {
   await expect(openInPhoenix(page)).toContainText("Start it with npm run phoenix");
 }
 
-// @exclusive: stops the Phoenix every other test writes to.
-test("Phoenix stopped mid-conversation: the chat works, the panel and links say so, and later turns arrive in the same session", { tag: "@exclusive" }, async ({ page, e2e }) => {
-  await page.goto("/");
-  await expectLive(page, e2e.phoenix.url);
-  const sessionId = await sessionIdOf(page);
-  const userId = (await page.getByTestId("user-id").innerText()).trim();
-  const before = await sendAndWait(page, "Before the outage");
-  await expect(before.getByTestId("trace-link")).toHaveAttribute("href", new RegExp(`^${e2e.phoenix.url}/redirects/traces/[0-9a-f]{32}$`));
-  await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 1);
-
-  let phoenixPid: number | null = e2e.phoenix.pid;
+test("Phoenix stopped mid-conversation: the chat works, the panel and links say so, and later turns arrive in the same session", async ({ page, e2e }) => {
+  const gate = await startTcpGate(e2e.phoenix.url);
+  const app = await startApp({
+    name: "phoenix-outage",
+    logDir: e2e.tempDir,
+    env: {
+      PHOENIX_COLLECTOR_ENDPOINT: gate.url,
+      PHOENIX_PROJECT_NAME: e2e.projectName,
+      DEMO_MODEL_DELAY_MS: "15",
+      OTEL_BSP_SCHEDULE_DELAY: "500",
+    },
+  });
   try {
-    await stopPhoenix(e2e.phoenix.pid);
-    phoenixPid = null;
+    await page.goto(app.url);
+    await expectLive(page, gate.url);
+    const sessionId = await sessionIdOf(page);
+    const userId = (await page.getByTestId("user-id").innerText()).trim();
+    const before = await sendAndWait(page, "Before the outage");
+    await expect(before.getByTestId("trace-link")).toHaveAttribute("href", new RegExp(`^${gate.url}/redirects/traces/[0-9a-f]{32}$`));
+    await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 1);
+
+    await gate.close();
 
     // The open page notices on its own, without a reload.
     await expectUnreachable(page);
@@ -57,9 +69,8 @@ test("Phoenix stopped mid-conversation: the chat works, the panel and links say 
     await expect(during.getByTestId("trace-link")).toContainText("Phoenix does not answer");
     await sendAndWait(page, "What time is it in Tokyo?");
 
-    phoenixPid = await startPhoenix(e2e.phoenix);
-    writeState({ ...readState(), phoenix: { ...e2e.phoenix, pid: phoenixPid } });
-    await expectLive(page, e2e.phoenix.url);
+    await gate.open();
+    await expectLive(page, gate.url);
     await sendAndWait(page, "After the outage");
     await expect(answers(page).last().getByTestId("trace-link")).toHaveAttribute("href", /\/redirects\/traces\//);
 
@@ -73,7 +84,7 @@ test("Phoenix stopped mid-conversation: the chat works, the panel and links say 
       expect(attribute(span, "user.id"), span.name).toBe(userId);
     }
   } finally {
-    // Later tests need their Phoenix, whatever happened here.
-    if (phoenixPid === null) writeState({ ...readState(), phoenix: { ...e2e.phoenix, pid: await startPhoenix(e2e.phoenix) } });
+    await app.stop();
+    await gate.close();
   }
 });

@@ -1,18 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { PhoenixServerSpec } from "./phoenix-server";
 
-/**
- * What global setup started, shared with the test workers through a file: the
- * Phoenix-restart scenario replaces the Phoenix pid, and teardown stops whatever
- * is recorded here, whatever happened in between.
- */
+/** What global setup started, shared with the test workers through a file. */
 export type E2EState = {
   tempDir: string;
   appUrl: string;
-  appPid: number;
   appLogFile: string;
   projectName: string;
-  phoenix: PhoenixServerSpec & { pid: number; url: string };
+  phoenix: PhoenixServerSpec & { url: string };
 };
 
 export function stateFile(): string {
