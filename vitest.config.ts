@@ -16,5 +16,8 @@ export default defineConfig({
     environment: "node",
     // Each file gets its own process: tracing registers process-wide globals.
     pool: "forks",
+    // Two at a time, not Vitest's default of one fewer than the cores (one, on a 2-core CI):
+    // much of a file's time is waiting (a Phoenix starting, Redis, a server's timers).
+    maxWorkers: 2,
   },
 });
