@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { BODY_TOO_LARGE_MESSAGE, MAX_ACTION_BODY_BYTES } from "../../lib/http/body-limit";
 import { CHROMIUM_ARGS, chromiumExecutable } from "./support/chromium";
-import { freePort, startProcess, stopProcessGroup } from "./support/processes";
+import { exitCode, freePort, startProcess, stopProcessGroup } from "./support/processes";
 import { answers, expect, sendAndWait, test } from "./support/fixtures";
 
 /**
@@ -225,8 +225,7 @@ test.describe("the session secret", () => {
     delete env.SESSION_SECRET;
     const child = startProcess(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1"], env, logFile);
     try {
-      const [code] = (await once(child, "exit")) as [number | null];
-      expect(code).not.toBe(0);
+      expect(await exitCode(child)).not.toBe(0);
       expect(readFileSync(logFile, "utf8")).toMatch(/SESSION_SECRET is not set\. Set SESSION_SECRET to a random string of at least 32 characters/);
     } finally {
       await stopProcessGroup(child.pid!);

@@ -15,13 +15,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+const exits = new WeakMap<ChildProcess, Promise<number | null>>();
+
 /** Starts a command in its own process group, with its output in a log file. */
 export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
   const log = createWriteStream(logFile, { flags: "a" });
   const child = spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Two streams into one file: neither may end it while the other still writes.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  // `close` comes once both streams are drained (`exit` can come before): then the log is complete.
+  exits.set(child, new Promise((resolve) => child.once("close", (code) => log.end(() => resolve(code)))));
   return child;
+}
+
+/**
+ * Waits for a process from `startProcess` to exit, and for all it printed to be in its
+ * log file (read right after `exit`, the file can still lack its last lines). Its exit code.
+ */
+export function exitCode(child: ChildProcess): Promise<number | null> {
+  return exits.get(child) ?? Promise.reject(new Error("exitCode: not a process from startProcess"));
 }
 
 /** Stops a process group and waits for it to go: SIGTERM, then SIGKILL after a grace period. */
