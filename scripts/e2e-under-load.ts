@@ -5,6 +5,7 @@
  *
  *   npm run test:e2e:loaded               # build, then 3 runs under load
  *   npm run test:e2e:loaded -- --runs 5   # more runs
+ *   npx tsx scripts/e2e-under-load.ts --runs 10 -- limits.spec.ts   # after a build: what follows -- goes to playwright
  *
  * The load is bounded: one busy-looping child per core, at normal priority, each
  * ending on its own after `--hog-minutes` (default 60) and killed when this script ends.
@@ -13,7 +14,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     runs: { type: "string", default: "3" },
     "hog-minutes": { type: "string", default: "60" },
@@ -22,7 +24,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const hogMs = Number(values["hog-minutes"]) * 60_000;
 if (!Number.isInteger(runs) || runs < 1 || !(hogMs > 0)) {
-  console.error("usage: tsx scripts/e2e-under-load.ts [--runs N] [--hog-minutes M]");
+  console.error("usage: tsx scripts/e2e-under-load.ts [--runs N] [--hog-minutes M] [playwright arguments]");
   process.exit(2);
 }
 
@@ -45,7 +47,7 @@ const results: { run: number; ok: boolean; seconds: number }[] = [];
 for (let run = 1; run <= runs; run++) {
   const started = Date.now();
   console.log(`[load] run ${run} of ${runs}: playwright test (retries 0)`);
-  const result = spawnSync("npx", ["playwright", "test", "--retries=0"], { stdio: "inherit" });
+  const result = spawnSync("npx", ["playwright", "test", "--retries=0", ...positionals], { stdio: "inherit" });
   const seconds = Math.round((Date.now() - started) / 1000);
   results.push({ run, ok: result.status === 0, seconds });
   console.log(`[load] run ${run}: ${result.status === 0 ? "passed" : `FAILED (exit ${result.status})`} in ${seconds} s`);

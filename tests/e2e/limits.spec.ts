@@ -178,8 +178,13 @@ test.describe("concurrent answers across two instances sharing one Redis", () =>
         await messageBox(tab).press("Enter");
         await expect(answers(tab).first()).toHaveAttribute("data-status", "streaming");
       }
+      // Every turn so far was counted in Redis: none ran unchecked (fail open), on either instance.
+      for (const app of [first!, second!]) expect(readFileSync(app.logFile, "utf8"), app.logFile).not.toMatch(UNREACHABLE);
       const words = "A third one at once";
-      const refused = await sendRefused(tabs[2]!, words);
+      const refused = await sendRefused(tabs[2]!, words).catch((error: Error) => {
+        const logs = [first!, second!].map((app) => `--- ${app.logFile}\n${readFileSync(app.logFile, "utf8")}`);
+        throw new Error(`${error.message}\n\nThe instances' logs:\n${logs.join("\n")}`);
+      });
       await expect(refused).toHaveAttribute("data-code", "rate_limit:concurrent");
       await expect(refused).toContainText("You already have 2 answers being written, the most one user can have at once.");
 
