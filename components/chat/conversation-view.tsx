@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { ChatUIMessage } from "@/lib/chat/chat-message";
 import type { ConversationHandle } from "@/lib/chat/turn-protocol";
 import { Composer } from "./composer";
@@ -8,6 +8,7 @@ import { EmptyState } from "./empty-state";
 import { MessageList } from "./message-list";
 import { TurnAnnouncer, useTurnAnnouncement } from "./turn-announcer";
 import { useConversation } from "./use-conversation";
+import { useFollowEnd } from "./use-follow-end";
 
 type Props = {
   chatId: string;
@@ -35,7 +36,6 @@ export function ConversationView(props: Props) {
     onMoveToNewSession: props.onMoveToNewSession,
   });
   const [draft, setDraft] = useState("");
-  const endOfMessages = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const messageBox = useRef<HTMLTextAreaElement>(null);
   const { onBusyChange } = props;
@@ -49,13 +49,16 @@ export function ConversationView(props: Props) {
     if (refusal) setDraft((current) => current || refusal.text);
   }, [refusal]);
 
-  useEffect(() => {
-    // Follow the answer as it grows, unless the reader has scrolled up to read.
-    const box = scroller.current;
-    if (!box) return;
-    const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 160;
-    if (nearBottom) endOfMessages.current?.scrollIntoView({ block: "end" });
-  }, [chat.messages]);
+  // Follow the answer as it grows, unless the reader has scrolled up to read; sending goes back to following.
+  const followEnd = useFollowEnd(scroller);
+  const { send: sendTurn } = chat;
+  const send = useCallback(
+    (text: string) => {
+      followEnd();
+      sendTurn(text);
+    },
+    [followEnd, sendTurn],
+  );
 
   const answered = chat.messages.some((m) => m.role === "assistant" && m.metadata?.outcome !== undefined);
   return (
@@ -65,7 +68,7 @@ export function ConversationView(props: Props) {
           <EmptyState
             demoModel={props.demoModel}
             onPick={(prompt) => {
-              chat.send(prompt);
+              send(prompt);
               // The example's button goes with the empty state: focus waits in the box for the next question.
               messageBox.current?.focus();
             }}
@@ -80,7 +83,6 @@ export function ConversationView(props: Props) {
           />
         )}
         {answered && props.rating}
-        <div ref={endOfMessages} />
       </div>
       {refusal && (
         <p className="message-error composer-refusal" data-testid="turn-refused" data-code={refusal.error.code}>
@@ -91,7 +93,7 @@ export function ConversationView(props: Props) {
         inputRef={messageBox}
         autoFocus={props.focusComposer}
         isStreaming={chat.busy}
-        onSend={chat.send}
+        onSend={send}
         onStop={chat.stop}
         draft={draft}
         onDraftChange={setDraft}
