@@ -47,7 +47,9 @@ const results: { run: number; ok: boolean; seconds: number }[] = [];
 for (let run = 1; run <= runs; run++) {
   const started = Date.now();
   console.log(`[load] run ${run} of ${runs}: playwright test (retries 0)`);
-  const result = spawnSync("npx", ["playwright", "test", "--retries=0", ...positionals], { stdio: "inherit" });
+  // A trace of each failure: these runs are where flakes are hunted.
+  const env = { ...process.env, E2E_TRACE: process.env.E2E_TRACE ?? "retain-on-failure" };
+  const result = spawnSync("npx", ["playwright", "test", "--retries=0", ...positionals], { stdio: "inherit", env });
   const seconds = Math.round((Date.now() - started) / 1000);
   results.push({ run, ok: result.status === 0, seconds });
   console.log(`[load] run ${run}: ${result.status === 0 ? "passed" : `FAILED (exit ${result.status})`} in ${seconds} s`);
