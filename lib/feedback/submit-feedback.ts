@@ -32,7 +32,7 @@ export type FeedbackDeps = VoteWriter & {
   /** SESSION_SECRET's secrets, newest first: they seal tokens and receipts. */
   secrets: readonly string[];
   outageLog: OutageLog<PhoenixFailure>;
-  limiter: Pick<Limiter, "acquireWrite" | "noteQueuedVote" | "undoStillStands">;
+  limiter: Pick<Limiter, "acquireWrite" | "noteQueuedVote" | "writeStillStands">;
 };
 
 /**
@@ -81,12 +81,12 @@ export async function submitTurnVote(input: unknown, caller: Voter, deps: Feedba
     vote === null
       ? await undoVote(
           () => phoenix.deleteTraceAnnotations(feedbackDeleteFilter(deps.projectName, turnFeedbackIdentifier(caller.userId, turn.traceId))),
-          { ...target, undoId: allowed.writeId, undoneAt: allowed.at, queuedAt: allowed.queuedAt },
+          { ...target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt },
           deps,
         )
       : await writeVote(
           (options) => phoenix.annotateTraces([turnFeedbackAnnotation({ traceId: turn.traceId, userId: caller.userId }, choice(vote, comment))], options),
-          target,
+          { ...target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt },
           deps,
         );
   return outcome(sent, vote === null, deps.outageLog);
@@ -108,12 +108,12 @@ export async function submitConversationRating(input: unknown, caller: Voter, de
     vote === null
       ? await undoVote(
           () => phoenix.deleteSessionAnnotations(feedbackDeleteFilter(deps.projectName, conversationFeedbackIdentifier(caller.userId, sessionId))),
-          { ...target, undoId: allowed.writeId, undoneAt: allowed.at, queuedAt: allowed.queuedAt },
+          { ...target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt },
           deps,
         )
       : await writeVote(
           (options) => phoenix.annotateSessions([conversationFeedbackAnnotation({ sessionId, userId: caller.userId }, choice(vote, comment))], options),
-          target,
+          { ...target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt },
           deps,
         );
   return outcome(sent, vote === null, deps.outageLog);

@@ -88,10 +88,10 @@ export type VisitorResult =
   | { ok: false; limit: number; windowSeconds: number; retryAfterSeconds: number; firstInWindow: boolean };
 
 /**
- * Feedback's undo guard (see lib/feedback/write-feedback.ts): a vote Phoenix queued can
- * land after an undo that deleted nothing, so the limiter remembers, per user and target,
- * when a vote was last queued, and which write (a vote, or which undo) came last.
- * `target` is the trace or session voted on.
+ * Feedback's guard against Phoenix's queue (see lib/feedback/write-feedback.ts): a vote
+ * Phoenix queued can land after a later write (an undo, a changed vote, a comment) and
+ * replace it, so the limiter remembers, per user and target, when a vote was last queued,
+ * and which write came last. `target` is the trace or session voted on.
  */
 export type VoteMark = { target: string; undo: boolean };
 
@@ -110,9 +110,9 @@ export type WriteResult =
       checked: boolean;
       /** The store's clock at this write (ms). */
       at: number;
-      /** This write's id: with `vote.undo`, what `undoStillStands` is asked about. */
+      /** This write's id: with `vote`, what `writeStillStands` is asked about. */
       writeId: string;
-      /** With `vote.undo`: when this user's vote on the target was last queued by Phoenix, if recently. */
+      /** With `vote`: when this user's vote on the target was last queued by Phoenix, if recently. */
       queuedAt: number | null;
     }
   | { ok: false; refusal: { reason: "user" | "address"; limit: number; windowSeconds: number; retryAfterSeconds: number } }
@@ -133,8 +133,8 @@ export interface Limiter {
   acquireWrite(request: WriteRequest): Promise<WriteResult>;
   /** Phoenix queued this user's vote on the target (not ingested yet); returns the store's time of it. */
   noteQueuedVote(userId: string, target: string): Promise<number | null>;
-  /** True while the undo `undoId` (its `writeId`) is this user's latest say on the target (no vote or undo since). */
-  undoStillStands(userId: string, target: string, undoId: string): Promise<boolean>;
+  /** True while the write `writeId` (a vote, comment or undo) is this user's latest say on the target (none since). */
+  writeStillStands(userId: string, target: string, writeId: string): Promise<boolean>;
   /** Remembers a deleted conversation's session id (for `GONE_MEMORY_SECONDS`): its token is refused from now on. */
   forgetConversation(sessionId: string): Promise<void>;
   /** Closes connections (tests, benchmarks, shutdown). */
@@ -162,7 +162,7 @@ export const UNTRACED_COUNT_TTL_SECONDS = 24 * 3600;
 export const GONE_MEMORY_SECONDS = 30 * 86_400;
 
 /**
- * How long an undo waits, after a queued vote, before deleting once more: Phoenix retries a
- * queued annotation every 10 s until its trace is ingested; 3 s of margin for a busy Phoenix.
+ * How long a write that follows a queued vote waits before it is made once more: Phoenix
+ * retries a queued annotation every 10 s until its trace is ingested; 3 s of margin for a busy Phoenix.
  */
 export const QUEUED_VOTE_SETTLE_MS = 13_000;

@@ -32,7 +32,7 @@ export type MemoryLimiterOptions = Limits & {
 };
 
 const SWEEP_EVERY_MS = 60_000;
-/** When a vote was last queued, and the last write: "vote", or the id of an undo. */
+/** When a vote was last queued, and the id of the last write (vote, comment or undo). */
 type VoteRecord = { queued?: number; last?: string };
 
 export function createMemoryLimiter(options: MemoryLimiterOptions): Limiter {
@@ -170,8 +170,8 @@ export function createMemoryLimiter(options: MemoryLimiterOptions): Limiter {
       if (!request.vote) return { ok: true, checked: true, at, writeId, queuedAt: null };
       const key = `${request.userId}:${request.vote.target}`;
       const record = votes.get(key, at) ?? {};
-      votes.set(key, { ...record, last: request.vote.undo ? writeId : "vote" }, at, 2 * QUEUED_VOTE_SETTLE_MS);
-      return { ok: true, checked: true, at, writeId, queuedAt: request.vote.undo ? (record.queued ?? null) : null };
+      votes.set(key, { ...record, last: writeId }, at, 2 * QUEUED_VOTE_SETTLE_MS);
+      return { ok: true, checked: true, at, writeId, queuedAt: record.queued ?? null };
     },
 
     async noteQueuedVote(userId, target) {
@@ -181,8 +181,8 @@ export function createMemoryLimiter(options: MemoryLimiterOptions): Limiter {
       return at;
     },
 
-    async undoStillStands(userId, target, undoId) {
-      return votes.get(`${userId}:${target}`, now())?.last === undoId;
+    async writeStillStands(userId, target, writeId) {
+      return votes.get(`${userId}:${target}`, now())?.last === writeId;
     },
 
     async forgetConversation(sessionId) {

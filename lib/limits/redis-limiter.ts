@@ -182,8 +182,8 @@ export function createRedisLimiter(options: RedisLimiterOptions): Limiter {
       return at === undefined ? null : Number(at);
     },
 
-    async undoStillStands(userId, target, undoId) {
-      return (await redis.command(["HGET", keys.vote(userId, target), "last"])) === undoId;
+    async writeStillStands(userId, target, writeId) {
+      return (await redis.command(["HGET", keys.vote(userId, target), "last"])) === writeId;
     },
 
     async forgetConversation(sessionId) {

@@ -122,12 +122,9 @@ if tonumber(ARGV[4]) > 0 then
 end
 count(KEYS[1], ARGV[5], tonumber(ARGV[1]))
 local queued = 0
-if ARGV[7] == 'vote' then
-  redis.call('HSET', KEYS[4], 'last', 'vote')
-  redis.call('PEXPIRE', KEYS[4], ARGV[8])
-elseif ARGV[7] == 'undo' then
+if ARGV[7] ~= '' then
   queued = tonumber(redis.call('HGET', KEYS[4], 'queued') or '0')
-  -- the undo's own id: a later vote or undo replaces it, and the deferred delete then stands down
+  -- the write's own id: a later vote, comment or undo replaces it, and its deferred repeat then stands down
   redis.call('HSET', KEYS[4], 'last', ARGV[5])
   redis.call('PEXPIRE', KEYS[4], ARGV[8])
 end

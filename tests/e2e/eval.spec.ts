@@ -73,15 +73,18 @@ test.beforeAll(async ({ browser }) => {
   sessions.votedDown = await converse(browser, async (page) => {
     await sendAndWait(page, QUESTION);
     await sendAndWait(page, QUESTION);
+    // The vote once its trace is in Phoenix, so it is written at once: a vote Phoenix queues
+    // lands later over the comment, which the app writes once more ~13 s after (feedback.spec
+    // and tests/integration/feedback-submit cover that); an eval in between would miss it.
+    const sessionId = await sessionIdOf(page);
+    await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 2);
     const first = answers(page).first();
     await first.getByTestId("feedback-down").click();
     await first.getByTestId("feedback-comment").fill(COMMENT);
     await first.getByTestId("feedback-submit").click();
     await expect(first.getByTestId("feedback-comment")).toBeHidden();
-    // The app queues the vote in Phoenix: wait until it is there, comment included (the
-    // thumb and the comment are two writes, and the thumb can land first), or the eval
-    // could miss it.
-    const traceId = await traceIdOfAnswer(page, await sessionIdOf(page), 0);
+    // Both writes in Phoenix (the thumb and its comment), before any eval reads them.
+    const traceId = await traceIdOfAnswer(page, sessionId, 0);
     await waitForAnnotations(
       () => fetchTraceAnnotations(e2e.phoenix.url, traceId),
       (a) => a.length === 1 && a[0]!.label === "negative" && a[0]!.explanation === COMMENT,

@@ -164,6 +164,31 @@ describe("a vote on an answer", () => {
     expect(phoenix.traceAnnotations(turn.traceId)).toHaveLength(0);
   });
 
+  it("a comment right after a vote that is still queued: Phoenix's queue lands the bare vote over it, and the comment is written once more after", async () => {
+    const turn = await aTurn({ ingested: false });
+    const vote = (comment?: string) =>
+      submitTurnVote(
+        { conversationToken: turn.conversationToken, receipt: turn.receipt, vote: "negative", ...(comment ? { comment } : {}) },
+        caller(turn.userId),
+        deps,
+      );
+    const explanations = () => phoenix.traceAnnotations(turn.traceId).map((a) => a.result?.explanation ?? null);
+    expect(await vote()).toEqual({ ok: true });
+    // Our spans go; the trace is in Phoenix, whose queue has not retried yet.
+    afterResponse.splice(0);
+    phoenix.ingest({ traceId: turn.traceId }, { queueRetries: false });
+    expect(await vote("It asked the wrong city.")).toEqual({ ok: true });
+    expect(explanations()).toEqual(["It asked the wrong city."]);
+    // The trap: the queue retries, and the vote without its comment replaces it.
+    phoenix.retryQueue();
+    expect(explanations()).toEqual([null]);
+    await runAfterResponse();
+    expect(slept).toHaveLength(1);
+    expect(slept[0]).toBeGreaterThan(0);
+    expect(slept[0]).toBeLessThanOrEqual(QUEUED_VOTE_SETTLE_MS);
+    expect(explanations()).toEqual(["It asked the wrong city."]);
+  });
+
   it("a vote again after such an undo: the later delete is skipped, the new vote stays", async () => {
     const turn = await aTurn({ ingested: false });
     const vote = (v: "positive" | "negative" | null) =>

@@ -118,7 +118,7 @@ export function limiterContract(instances: LimiterFactory): void {
     expect((await a.acquireWrite(write(user(), null))).ok).toBe(true);
   });
 
-  it("remembers a queued vote for its undo, and whether the undo still stands", async () => {
+  it("remembers a queued vote for the writes that follow it, and whether each is still the latest", async () => {
     const [a, b] = instances(testLimits());
     const someone = user();
     const target = `trace:${randomUUID()}`;
@@ -127,21 +127,29 @@ export function limiterContract(instances: LimiterFactory): void {
     expect(voted).toMatchObject({ ok: true, queuedAt: null });
     const queuedAt = await b.noteQueuedVote(someone, target);
     expect(queuedAt).toEqual(expect.any(Number));
+    // A comment or changed vote after the queued one knows of it, as an undo does.
+    const commented = await a.acquireWrite(write(false));
+    if (!commented.ok) throw new Error("the comment was refused");
+    expect(commented.queuedAt).toBe(queuedAt);
+    expect(await b.writeStillStands(someone, target, commented.writeId)).toBe(true);
     const undone = await a.acquireWrite(write(true));
     if (!undone.ok) throw new Error("the undo was refused");
     expect(undone.queuedAt).toBe(queuedAt);
     expect(undone.at).toBeGreaterThanOrEqual(queuedAt!);
-    expect(await b.undoStillStands(someone, target, undone.writeId)).toBe(true);
-    // Another user's undo of the same trace is theirs alone.
-    expect(await b.undoStillStands(user(), target, undone.writeId)).toBe(false);
+    expect(await b.writeStillStands(someone, target, undone.writeId)).toBe(true);
+    expect(await b.writeStillStands(someone, target, commented.writeId)).toBe(false);
+    // Another user's write on the same trace is theirs alone.
+    expect(await b.writeStillStands(user(), target, undone.writeId)).toBe(false);
     // A vote after the undo, even within the same millisecond: the undo no longer stands
     // (a deferred delete must not remove the new vote); nor after a second undo.
-    await b.acquireWrite(write(false));
-    expect(await a.undoStillStands(someone, target, undone.writeId)).toBe(false);
-    const again = await a.acquireWrite(write(true));
+    const again = await b.acquireWrite(write(false));
+    if (!again.ok) throw new Error("the vote was refused");
+    expect(await a.writeStillStands(someone, target, undone.writeId)).toBe(false);
+    expect(await a.writeStillStands(someone, target, again.writeId)).toBe(true);
+    const undoAgain = await a.acquireWrite(write(true));
     const last = await b.acquireWrite(write(true));
-    if (!again.ok || !last.ok) throw new Error("an undo was refused");
-    expect(await a.undoStillStands(someone, target, again.writeId)).toBe(false);
-    expect(await a.undoStillStands(someone, target, last.writeId)).toBe(true);
+    if (!undoAgain.ok || !last.ok) throw new Error("an undo was refused");
+    expect(await a.writeStillStands(someone, target, undoAgain.writeId)).toBe(false);
+    expect(await a.writeStillStands(someone, target, last.writeId)).toBe(true);
   });
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import {
   conversationFeedbackAnnotation,
   feedbackDeleteFilter,
@@ -7,6 +7,7 @@ import {
 } from "@/lib/feedback/feedback-annotations";
 import { feedbackOutageLog } from "@/lib/feedback/submit-feedback";
 import { writeVote, type VoteWriter } from "@/lib/feedback/write-feedback";
+import { QUEUED_VOTE_SETTLE_MS } from "@/lib/limits/limiter";
 import type { PhoenixResult, Written } from "@/lib/phoenix/rest-client";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -64,16 +65,24 @@ describe("the outage log", () => {
 describe("writing a vote: at most one retry, nothing held open", () => {
   const notFound: PhoenixResult<Written> = { ok: false, failure: { kind: "not_found", status: 404, detail: "no trace" } };
   const written = (queued: boolean): PhoenixResult<Written> => ({ ok: true, value: { queued, ids: [] } });
-  const vote = { userId: "u1", target: `trace:${TRACE}` };
+  const vote = { userId: "u1", target: `trace:${TRACE}`, writeId: "w1", at: 20_000, queuedAt: null };
+
+  let stillStands = true;
+  const slept: number[] = [];
+  beforeEach(() => {
+    stillStands = true;
+    slept.length = 0;
+  });
 
   function writer() {
     const after: (() => Promise<void>)[] = [];
     const noted: string[] = [];
     const flushTraces = vi.fn(async () => undefined);
     const w: VoteWriter = {
-      limiter: { noteQueuedVote: async (_user, target) => (noted.push(target), 1), undoStillStands: async () => true },
+      limiter: { noteQueuedVote: async (_user, target) => (noted.push(target), 1), writeStillStands: async () => stillStands },
       afterResponse: (task) => void after.push(task),
       flushTraces,
+      sleep: async (ms) => void slept.push(ms),
     };
     return { w, after, noted, flushTraces };
   }
@@ -96,6 +105,29 @@ describe("writing a vote: at most one retry, nothing held open", () => {
     expect(flushTraces).not.toHaveBeenCalled();
     await after[0]!();
     expect(flushTraces).toHaveBeenCalledOnce();
+  });
+
+  it("within the settle time of a vote Phoenix queued, writes once more after the response, once the queue has retried", async () => {
+    const post = vi.fn(async () => written(false));
+    const { w, after } = writer();
+    const queuedAt = vote.at - 4_000;
+    expect(await writeVote(post, { ...vote, queuedAt }, w)).toEqual(written(false));
+    expect(post).toHaveBeenCalledOnce();
+    expect(after).toHaveLength(1);
+    await after[0]!();
+    expect(slept).toEqual([QUEUED_VOTE_SETTLE_MS - 4_000]);
+    expect(post.mock.calls).toEqual([[{ sync: true }], [{ sync: true }]]);
+  });
+
+  it("does not write again when the user has written since, nor when the queued vote is long settled", async () => {
+    const post = vi.fn(async () => written(false));
+    const { w, after } = writer();
+    await writeVote(post, { ...vote, queuedAt: vote.at - 1_000 }, w);
+    stillStands = false;
+    await after[0]!();
+    expect(post).toHaveBeenCalledOnce();
+    await writeVote(post, { ...vote, queuedAt: vote.at - QUEUED_VOTE_SETTLE_MS }, w);
+    expect(after).toHaveLength(1);
   });
 
   it("returns any other failure at once", async () => {

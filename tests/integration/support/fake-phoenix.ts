@@ -9,7 +9,9 @@ import { decodeTraceRequest, type ReceivedSpan } from "../../support/otlp-protob
  * - POST /v1/{trace,session}_annotations: 422 on a bad body; `sync=true` 404s (text/plain)
  *   while the target is not ingested, else upserts on (name, target, identifier);
  *   `sync=false` answers `{ data: [] }` and queues: a queued write lands once its target
- *   is ingested, unless a newer write for the same key is already there.
+ *   is ingested (when Phoenix's queue retries, every 10 s: `ingest(..., { queueRetries:
+ *   false })` then `retryQueue()`), over whatever is there, a newer write too (seen with
+ *   Phoenix 20.26: a comment sent right after a queued thumb was lost).
  * - DELETE /v1/projects/{project}/{trace,session}_annotations: needs `delete_all=true`
  *   (or both time bounds), 404 for an unknown project, filters name/identifier/annotator_kind.
  * - DELETE /v1/sessions/{id}: 204, or 404 for an unknown session.
@@ -59,8 +61,7 @@ export async function startFakePhoenix(options: { projectName?: string; apiKey?:
     const list = annotations[kind];
     const existing = list.findIndex((a) => key(a) === key(annotation));
     if (existing === -1) list.push(annotation);
-    // Phoenix keeps the newest by time received: a stale queued write never overwrites.
-    else if (list[existing]!.receivedAt < annotation.receivedAt) list[existing] = annotation;
+    else list[existing] = annotation;
   }
 
   /** What Phoenix's queue does once a target exists (it retries every 10 s). */
@@ -204,12 +205,14 @@ export async function startFakePhoenix(options: { projectName?: string; apiKey?:
     requests,
     /** Every span received over OTLP, in arrival order. */
     spans: () => [...spans],
-    /** A trace (and its session) has reached Phoenix; queued writes for it land now. */
-    ingest(target: { traceId?: string; sessionId?: string }): void {
+    /** A trace (and its session) has reached Phoenix; queued writes for it land now, or at `retryQueue()`. */
+    ingest(target: { traceId?: string; sessionId?: string }, { queueRetries = true } = {}): void {
       if (target.traceId) ingested.trace.add(target.traceId);
       if (target.sessionId) ingested.session.add(target.sessionId);
-      settleQueue();
+      if (queueRetries) settleQueue();
     },
+    /** Phoenix's queue retries: the queued writes whose target is ingested land. */
+    retryQueue: () => settleQueue(),
     traceAnnotations: (traceId: string) => annotations.trace.filter((a) => a.target === traceId),
     sessionAnnotations: (sessionId: string) => annotations.session.filter((a) => a.target === sessionId),
     queued: () => queue.length,
