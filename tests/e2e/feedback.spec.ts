@@ -327,7 +327,7 @@ test.describe("feedback on answers and conversations, in Phoenix", () => {
     }
   });
 
-  test("a vote before its trace is in Phoenix is queued at once (one retry); an undo of it holds even after Phoenix's queue lands the vote", async ({
+  test("a vote before its trace is in Phoenix is queued at once (one retry); an undo of it, and a comment after it, hold even after Phoenix's queue lands the vote", async ({
     browser,
     e2e,
   }) => {
@@ -353,9 +353,12 @@ test.describe("feedback on answers and conversations, in Phoenix", () => {
       await expectPressed(second, "up");
       await second.up.click();
       await expectPressed(second, null);
+      // The kept one: thumbs down, its comment box closed for now.
       const first = thumbs(answers(page).first(), "feedback");
-      await first.up.click();
-      await expectPressed(first, "up");
+      await first.down.click();
+      await expectPressed(first, "down");
+      await first.comment.press("Escape");
+      await expect(first.comment).toBeHidden();
       // Each vote: sync=true found no trace (404), then the one retry, queued (sync=false); the undo: one DELETE so far.
       const writesOf = (traceId: string) => phoenix.log.filter((r) => r.traceId === traceId).map((r) => `${r.sync} ${r.status}`);
       expect(writesOf(kept)).toEqual(["true 404", "false 200"]);
@@ -366,13 +369,25 @@ test.describe("feedback on answers and conversations, in Phoenix", () => {
       // The traces reach Phoenix; its queue retries every 10 s and lands both queued votes, the undone one too
       // (without the guard it would stay: a delete that came before the vote landed removes nothing).
       await phoenix.release();
-      await waitForAnnotations(() => fetchTraceAnnotations(e2e.phoenix.url, kept), (a) => a.length === 1 && a[0]!.label === "positive");
+      // The comment, once the trace is in Phoenix: written at once, before the queue lands the bare vote over it.
+      await waitForSession(e2e.phoenix.url, sessionId, (s) => s.numTraces === 2);
+      const comment = "It asked the wrong city.";
+      await answers(page).first().getByRole("button", { name: "Add a comment" }).click();
+      await first.comment.fill(comment);
+      await first.submit.click();
+      await expect(first.comment).toBeHidden();
+      expect(writesOf(kept)).toEqual(["true 404", "false 200", "true 200"]);
+      await waitForAnnotations(() => fetchTraceAnnotations(e2e.phoenix.url, kept), (a) => a.length === 1 && a[0]!.label === "negative");
       // The undo's second delete, after the response, once the queue has had its retry: the vote stays undone.
       await expect.poll(deletes, { timeout: 30_000 }).toBe(2);
       expect(await fetchTraceAnnotations(e2e.phoenix.url, undone)).toEqual([]);
+      // The comment's second write, likewise (the queued vote, landed since, carried none): the comment stays.
+      await expect.poll(() => writesOf(kept), { timeout: 30_000 }).toEqual(["true 404", "false 200", "true 200", "true 200"]);
+      const [annotation] = (await fetchTraceAnnotations(e2e.phoenix.url, kept)) ?? [];
+      expect([annotation?.label, annotation?.explanation]).toEqual(["negative", comment]);
       await page.reload();
       await expectPressed(thumbs(answers(page).nth(1), "feedback"), null);
-      await expectPressed(thumbs(answers(page).first(), "feedback"), "up");
+      await expectPressed(thumbs(answers(page).first(), "feedback"), "down");
     } finally {
       await context.close();
       await app.stop();
