@@ -4,7 +4,7 @@ import { chatErrorPayload, type ChatErrorCode } from "@/lib/chat/chat-error";
 import { MAX_FEEDBACK_COMMENT_CHARS } from "@/lib/chat/message-size";
 import { openConversationToken, openTurnReceipt } from "@/lib/conversation/conversation-token";
 import { writeRefusalError } from "@/lib/limits/describe-refusal";
-import type { ClientAddress, Limiter, WriteResult } from "@/lib/limits/limiter";
+import type { ClientAddress, Limiter } from "@/lib/limits/limiter";
 import { createOutageLog, type OutageLog } from "@/lib/log/outage-log";
 import type { PhoenixClient, PhoenixFailure, PhoenixResult } from "@/lib/phoenix/rest-client";
 import {
@@ -15,7 +15,7 @@ import {
   turnFeedbackIdentifier,
 } from "./feedback-annotations";
 import { VOTES, type FeedbackChoice, type FeedbackResult, type Vote } from "./feedback-protocol";
-import { undoVote, writeVote, type VoteWriter } from "./write-feedback";
+import { undoVote, writeVote, type VoteWrite, type VoteWriter } from "./write-feedback";
 
 /**
  * The feedback actions without Next: input in, the caller's user id from the cookie,
@@ -74,19 +74,18 @@ export async function submitTurnVote(input: unknown, caller: Voter, deps: Feedba
   const turn = await openTurnReceipt(receipt, { sessionId: conversation.sessionId, userId: caller.userId }, deps.secrets);
   if (!turn.ok) return failed(turn.code);
 
-  const target = { userId: caller.userId, target: `trace:${turn.traceId}` };
-  const allowed = await budget(caller, conversation.sessionId, target.target, vote === null, deps);
+  const allowed = await budget(caller, conversation.sessionId, `trace:${turn.traceId}`, deps);
   if (!allowed.ok) return allowed;
   const sent =
     vote === null
       ? await undoVote(
           () => phoenix.deleteTraceAnnotations(feedbackDeleteFilter(deps.projectName, turnFeedbackIdentifier(caller.userId, turn.traceId))),
-          { ...target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt },
+          allowed,
           deps,
         )
       : await writeVote(
           (options) => phoenix.annotateTraces([turnFeedbackAnnotation({ traceId: turn.traceId, userId: caller.userId }, choice(vote, comment))], options),
-          { ...target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt },
+          allowed,
           deps,
         );
   return outcome(sent, vote === null, deps.outageLog);
@@ -101,34 +100,30 @@ export async function submitConversationRating(input: unknown, caller: Voter, de
   if (!conversation.ok) return failed(conversation.code);
 
   const { sessionId } = conversation;
-  const target = { userId: caller.userId, target: `session:${sessionId}` };
-  const allowed = await budget(caller, sessionId, target.target, vote === null, deps);
+  const allowed = await budget(caller, sessionId, `session:${sessionId}`, deps);
   if (!allowed.ok) return allowed;
   const sent =
     vote === null
       ? await undoVote(
           () => phoenix.deleteSessionAnnotations(feedbackDeleteFilter(deps.projectName, conversationFeedbackIdentifier(caller.userId, sessionId))),
-          { ...target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt },
+          allowed,
           deps,
         )
       : await writeVote(
           (options) => phoenix.annotateSessions([conversationFeedbackAnnotation({ sessionId, userId: caller.userId }, choice(vote, comment))], options),
-          { ...target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt },
+          allowed,
           deps,
         );
   return outcome(sent, vote === null, deps.outageLog);
 }
 
-/** The write budgets (one round trip); a deleted conversation is refused so its session stays gone. */
-async function budget(
-  caller: Voter,
-  sessionId: string,
-  target: string,
-  undo: boolean,
-  deps: FeedbackDeps,
-): Promise<Extract<WriteResult, { ok: true }> | Failed> {
-  const allowed = await deps.limiter.acquireWrite({ ...caller, sessionId, refuseGone: true, vote: { target, undo } });
-  if (allowed.ok) return allowed;
+/**
+ * The write budgets (one round trip); a deleted conversation is refused so its session stays
+ * gone. Allowed: the write as `writeVote` and `undoVote` need it.
+ */
+async function budget(caller: Voter, sessionId: string, target: string, deps: FeedbackDeps): Promise<({ ok: true } & VoteWrite) | Failed> {
+  const allowed = await deps.limiter.acquireWrite({ ...caller, sessionId, refuseGone: true, voteTarget: target });
+  if (allowed.ok) return { ok: true, userId: caller.userId, target, writeId: allowed.writeId, at: allowed.at, queuedAt: allowed.queuedAt };
   if ("gone" in allowed) return failed("gone:conversation");
   return { ok: false, error: writeRefusalError(allowed.refusal).toPayload() };
 }

@@ -41,21 +41,16 @@ export async function writeVote(
   vote: VoteWrite,
   writer: VoteWriter,
 ): Promise<PhoenixResult<Written>> {
-  const written = await post({ sync: true });
-  if (written.ok) {
-    repeatOnceSettled(vote, writer, () => post({ sync: true }));
-    return written;
-  }
-  if (written.failure.kind !== "not_found") return written;
-  // Noted before it is queued: a write that follows can never miss it.
-  await writer.limiter.noteQueuedVote(vote.userId, vote.target);
-  const queued = await post({ sync: false });
-  if (queued.ok) {
+  let sent = await post({ sync: true });
+  if (!sent.ok && sent.failure.kind === "not_found") {
+    // Noted before it is queued: a write that follows can never miss it.
+    await writer.limiter.noteQueuedVote(vote.userId, vote.target);
+    sent = await post({ sync: false });
     // A failed export is the exporter's to report; the queued vote lands once the trace does.
-    writer.afterResponse(async () => void (await writer.flushTraces?.().catch(() => undefined)));
-    repeatOnceSettled(vote, writer, () => post({ sync: true }));
+    if (sent.ok) writer.afterResponse(async () => void (await writer.flushTraces?.().catch(() => undefined)));
   }
-  return queued;
+  if (sent.ok) repeatOnceSettled(vote, writer, () => post({ sync: true }));
+  return sent;
 }
 
 export async function undoVote(remove: () => Promise<PhoenixResult<void>>, vote: VoteWrite, writer: VoteWriter): Promise<PhoenixResult<void>> {

@@ -87,21 +87,19 @@ export type VisitorResult =
   /** `firstInWindow`: the first refusal for this address in the window, so a log line says it once. */
   | { ok: false; limit: number; windowSeconds: number; retryAfterSeconds: number; firstInWindow: boolean };
 
-/**
- * Feedback's guard against Phoenix's queue (see lib/feedback/write-feedback.ts): a vote
- * Phoenix queued can land after a later write (an undo, a changed vote, a comment) and
- * replace it, so the limiter remembers, per user and target, when a vote was last queued,
- * and which write came last. `target` is the trace or session voted on.
- */
-export type VoteMark = { target: string; undo: boolean };
-
 export type WriteRequest = {
   userId: string;
   address: ClientAddress;
   sessionId: string;
   /** Votes and ratings: refused in a deleted conversation. A delete itself may be repeated. */
   refuseGone: boolean;
-  vote?: VoteMark;
+  /**
+   * A vote, comment, rating or undo: the trace or session it is on (`trace:<id>`, `session:<id>`).
+   * Feedback's guard against Phoenix's queue (see lib/feedback/write-feedback.ts): a vote
+   * Phoenix queued can land after a later write and replace it, so the limiter remembers, per
+   * user and target, when a vote was last queued, and which write came last.
+   */
+  voteTarget?: string;
 };
 
 export type WriteResult =
@@ -110,9 +108,9 @@ export type WriteResult =
       checked: boolean;
       /** The store's clock at this write (ms). */
       at: number;
-      /** This write's id: with `vote`, what `writeStillStands` is asked about. */
+      /** This write's id: with `voteTarget`, what `writeStillStands` is asked about. */
       writeId: string;
-      /** With `vote`: when this user's vote on the target was last queued by Phoenix, if recently. */
+      /** With `voteTarget`: when this user's vote on the target was last queued by Phoenix, if recently. */
       queuedAt: number | null;
     }
   | { ok: false; refusal: { reason: "user" | "address"; limit: number; windowSeconds: number; retryAfterSeconds: number } }

@@ -167,8 +167,8 @@ export function createMemoryLimiter(options: MemoryLimiterOptions): Limiter {
       }
       for (const [, key] of checks) if (key !== null) writes.add(key, at);
       const writeId = randomUUID();
-      if (!request.vote) return { ok: true, checked: true, at, writeId, queuedAt: null };
-      const key = `${request.userId}:${request.vote.target}`;
+      if (request.voteTarget === undefined) return { ok: true, checked: true, at, writeId, queuedAt: null };
+      const key = `${request.userId}:${request.voteTarget}`;
       const record = votes.get(key, at) ?? {};
       votes.set(key, { ...record, last: writeId }, at, 2 * QUEUED_VOTE_SETTLE_MS);
       return { ok: true, checked: true, at, writeId, queuedAt: record.queued ?? null };

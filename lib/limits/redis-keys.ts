@@ -27,7 +27,7 @@ export function limitKeys(prefix: string) {
     /** ZSETs: votes, ratings and deletes of one user, and of one address. */
     userWrites: (userId: string) => `${tag}:user:${userId}:writes`,
     addressWrites: (address: string) => `${tag}:address:${address}:writes`,
-    /** HASH of a user's vote on one trace or session: when last queued (ms), and the last write (feedback's undo guard). */
+    /** HASH of a user's vote on one trace or session: when last queued (ms), and the last write (feedback's guard against Phoenix's queue). */
     vote: (userId: string, target: string) => `${tag}:user:${userId}:vote:${target}`,
     /** Present while a deleted conversation's session id is remembered. */
     gone: (sessionId: string) => `${tag}:gone:${sessionId}`,

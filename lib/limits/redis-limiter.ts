@@ -142,7 +142,7 @@ export function createRedisLimiter(options: RedisLimiterOptions): Limiter {
       return { ok: false, limit, windowSeconds, retryAfterSeconds: seconds(waitMs), firstInWindow: Number(first) === 1 };
     },
 
-    async acquireWrite({ userId, address, sessionId, refuseGone, vote }): Promise<WriteResult> {
+    async acquireWrite({ userId, address, sessionId, refuseGone, voteTarget }): Promise<WriteResult> {
       const { perUser, perAddress } = options.writes;
       const writeId = randomUUID();
       const reply = await attempt<WriteReply>(() =>
@@ -152,7 +152,7 @@ export function createRedisLimiter(options: RedisLimiterOptions): Limiter {
             keys.userWrites(userId),
             address === null ? keys.noAddress() : keys.addressWrites(address),
             keys.gone(sessionId),
-            keys.vote(userId, vote?.target ?? "-"),
+            keys.vote(userId, voteTarget ?? "-"),
           ],
           [
             ms(perUser.windowSeconds),
@@ -161,7 +161,7 @@ export function createRedisLimiter(options: RedisLimiterOptions): Limiter {
             address === null ? 0 : perAddress.turns,
             writeId,
             refuseGone ? 1 : 0,
-            vote ? (vote.undo ? "undo" : "vote") : "",
+            voteTarget === undefined ? 0 : 1,
             voteTtlMs,
           ],
         ),

@@ -107,7 +107,7 @@ export type VisitorReply = [1] | [0, number, 0 | 1];
  * A vote, rating or delete.
  * KEYS  1 user writes, 2 address writes, 3 gone marker, 4 vote record (HASH)
  * ARGV  1 user window, 2 user budget, 3 address window, 4 address budget (0: skipped),
- *       5 write id (the sets' member), 6 refuse a deleted conversation 0|1, 7 vote op ('vote'|'undo'|''),
+ *       5 write id (the sets' member), 6 refuse a deleted conversation 0|1, 7 a vote on KEYS[4] 0|1,
  *       8 vote record ttl (ms)
  * Returns {1, now, queued ms or 0}; {0, 'user'|'address', wait ms}; {0, 'gone'}.
  */
@@ -122,7 +122,7 @@ if tonumber(ARGV[4]) > 0 then
 end
 count(KEYS[1], ARGV[5], tonumber(ARGV[1]))
 local queued = 0
-if ARGV[7] ~= '' then
+if ARGV[7] == '1' then
   queued = tonumber(redis.call('HGET', KEYS[4], 'queued') or '0')
   -- the write's own id: a later vote, comment or undo replaces it, and its deferred repeat then stands down
   redis.call('HSET', KEYS[4], 'last', ARGV[5])

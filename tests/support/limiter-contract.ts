@@ -122,17 +122,18 @@ export function limiterContract(instances: LimiterFactory): void {
     const [a, b] = instances(testLimits());
     const someone = user();
     const target = `trace:${randomUUID()}`;
-    const write = (undo: boolean) => ({ userId: someone, address: null, sessionId: randomUUID(), refuseGone: true, vote: { target, undo } });
-    const voted = await a.acquireWrite(write(false));
+    // Votes, comments and undos are all writes on the target, to the limiter alike.
+    const write = () => ({ userId: someone, address: null, sessionId: randomUUID(), refuseGone: true, voteTarget: target });
+    const voted = await a.acquireWrite(write());
     expect(voted).toMatchObject({ ok: true, queuedAt: null });
     const queuedAt = await b.noteQueuedVote(someone, target);
     expect(queuedAt).toEqual(expect.any(Number));
     // A comment or changed vote after the queued one knows of it, as an undo does.
-    const commented = await a.acquireWrite(write(false));
+    const commented = await a.acquireWrite(write());
     if (!commented.ok) throw new Error("the comment was refused");
     expect(commented.queuedAt).toBe(queuedAt);
     expect(await b.writeStillStands(someone, target, commented.writeId)).toBe(true);
-    const undone = await a.acquireWrite(write(true));
+    const undone = await a.acquireWrite(write());
     if (!undone.ok) throw new Error("the undo was refused");
     expect(undone.queuedAt).toBe(queuedAt);
     expect(undone.at).toBeGreaterThanOrEqual(queuedAt!);
@@ -142,12 +143,12 @@ export function limiterContract(instances: LimiterFactory): void {
     expect(await b.writeStillStands(user(), target, undone.writeId)).toBe(false);
     // A vote after the undo, even within the same millisecond: the undo no longer stands
     // (a deferred delete must not remove the new vote); nor after a second undo.
-    const again = await b.acquireWrite(write(false));
+    const again = await b.acquireWrite(write());
     if (!again.ok) throw new Error("the vote was refused");
     expect(await a.writeStillStands(someone, target, undone.writeId)).toBe(false);
     expect(await a.writeStillStands(someone, target, again.writeId)).toBe(true);
-    const undoAgain = await a.acquireWrite(write(true));
-    const last = await b.acquireWrite(write(true));
+    const undoAgain = await a.acquireWrite(write());
+    const last = await b.acquireWrite(write());
     if (!undoAgain.ok || !last.ok) throw new Error("an undo was refused");
     expect(await a.writeStillStands(someone, target, undoAgain.writeId)).toBe(false);
     expect(await a.writeStillStands(someone, target, last.writeId)).toBe(true);
