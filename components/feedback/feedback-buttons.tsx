@@ -122,6 +122,10 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
 
   const tooLong = draft.length > MAX_FEEDBACK_COMMENT_CHARS;
   const pressed = (vote: Vote) => value?.vote === vote;
+  // "Add a comment" follows the vote the user chose, not only the saved one: shown while a
+  // thumbs down is on its way (or failed, with Try again), so the Tab order does not change
+  // under a keyboard user who closes the box before the save ends.
+  const chosen = busy ? pending : failed ? failed.next : value;
   return (
     <div className="feedback" role="group" aria-label={text.group} aria-busy={busy} data-testid={`${text.prefix}-buttons`}>
       <div className="feedback-thumbs">
@@ -144,9 +148,9 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
           onClick={() => choose("negative")}
           testId={`${text.prefix}-down`}
         />
-        {value?.vote === "negative" && !commentOpen && (
+        {chosen?.vote === "negative" && !commentOpen && (
           <button ref={commentLink} type="button" className="feedback-link" onClick={() => openComment("link")} aria-disabled={busy}>
-            {value.comment ? "Edit comment" : "Add a comment"}
+            {chosen.comment ? "Edit comment" : "Add a comment"}
           </button>
         )}
       </div>

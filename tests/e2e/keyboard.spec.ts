@@ -106,7 +106,8 @@ test("send, Stop, vote, comment, rate, change the tier, new, switch, delete: foc
   await page.keyboard.type("It asked the wrong city.");
   await page.keyboard.press("Escape");
   await expectFocus(page, 'button "Bad answer"');
-  // Opened from "Add a comment", Close goes back to "Add a comment".
+  // Opened from "Add a comment", Close goes back to "Add a comment". The link is there from the
+  // thumbs down on, while the vote may still be on its way to Phoenix (a busy Phoenix takes a while).
   await page.keyboard.press("Tab");
   await expectFocus(page, 'button "Add a comment"');
   await page.keyboard.press("Enter");
@@ -114,7 +115,9 @@ test("send, Stop, vote, comment, rate, change the tier, new, switch, delete: foc
   await tabTo(page, 'button "Close"');
   await page.keyboard.press("Enter");
   await expectFocus(page, 'button "Add a comment"');
-  // Sent: saved, and focus back on what opened it (now "Edit comment").
+  // Sent: saved, and focus back on what opened it (now "Edit comment"). One write at a time: until the
+  // vote is saved the button reads "Sending…", so a user (and this test) waits for the thumb to be pressed.
+  await expect(toolTurn.getByRole("button", { name: "Bad answer" })).toHaveAttribute("aria-pressed", "true");
   await page.keyboard.press("Enter");
   await tabTo(page, 'button "Send comment"');
   await page.keyboard.press("Enter");

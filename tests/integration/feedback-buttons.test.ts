@@ -49,6 +49,8 @@ beforeEach(async () => {
 const saved = (which = "answer") => page.getByTestId(`saved-${which}`).textContent().then((text) => JSON.parse(text!));
 const answerWith = (error: object | null) => page.evaluate((e) => (window.feedback.answer = e as never), error);
 const calls = () => page.evaluate(() => window.feedback.calls);
+const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+const focusedName = () => page.evaluate(() => document.activeElement?.textContent?.trim());
 const until = (which: string, value: unknown) =>
   expect.poll(() => saved(which)).toEqual(value);
 
@@ -146,6 +148,38 @@ describe("thumbs on an answer", () => {
     await until("answer", { vote: "positive" });
     expect(await group.getAttribute("aria-busy")).toBe("false");
     expect(await group.getByRole("status").textContent()).toContain("saved");
+  });
+
+  it("the box closed before the thumbs down is saved: Tab reaches \"Add a comment\" at once, and it stays there when saved", async () => {
+    await page.evaluate(() => (window.feedback.hold = true));
+    await page.getByTestId("feedback-down").focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => focusedTestId()).toBe("feedback-comment");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => focusedTestId()).toBe("feedback-down");
+    // Still on its way: not pressed yet, but the Tab order is already the one it will have.
+    expect(await page.getByTestId("feedback-down").getAttribute("aria-pressed")).toBe("false");
+    await page.keyboard.press("Tab");
+    expect(await focusedName()).toBe("Add a comment");
+    await page.evaluate(() => {
+      window.feedback.hold = false;
+      window.feedback.release();
+    });
+    await until("answer", { vote: "negative" });
+    expect(await focusedName()).toBe("Add a comment");
+  });
+
+  it("a thumbs down that failed keeps \"Add a comment\" beside Try again: the comment is a retry of the same vote", async () => {
+    await answerWith(UNAVAILABLE);
+    await page.getByTestId("feedback-down").click();
+    await page.getByTestId("feedback-error").waitFor();
+    await page.keyboard.press("Escape");
+    await answerWith(null);
+    await page.getByRole("button", { name: "Add a comment" }).click();
+    await page.getByTestId("feedback-comment").fill("Wrong city");
+    await page.getByTestId("feedback-submit").click();
+    await until("answer", { vote: "negative", comment: "Wrong city" });
+    expect(await page.getByTestId("feedback-error").count()).toBe(0);
   });
 
   it("names its buttons and group for screen readers", async () => {
