@@ -220,7 +220,7 @@ test.describe("junk requests", () => {
 test.describe("the session secret", () => {
   test("a production build started with NODE_ENV=test and no SESSION_SECRET refuses to start, saying what to set", async ({ e2e }) => {
     const port = await freePort();
-    const logFile = join(e2e.tempDir, "no-secret.log");
+    const logFile = join(e2e.tempDir, `no-secret-${port}.log`);
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", PORT: String(port), TRACING_ENABLED: "false" };
     delete env.SESSION_SECRET;
     const child = startProcess(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1"], env, logFile);

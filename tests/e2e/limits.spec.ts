@@ -297,7 +297,7 @@ async function callChangeTier(page: Page, tier: string): Promise<string> {
  */
 async function startRealModelApp(logDir: string, extra: Record<string, string>) {
   const [port, deadPort] = [await freePort(), await freePort()];
-  const logFile = join(logDir, "limits-real-model.log");
+  const logFile = join(logDir, `limits-real-model-${port}.log`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...extra,

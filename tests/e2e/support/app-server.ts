@@ -38,7 +38,9 @@ export async function startApp(options: { dir?: string; env: Record<string, stri
   if (!options.env.OPENAI_API_KEY) delete env.OPENAI_API_KEY;
   // Links then point at the collector the caller chose, not at a Phoenix of the caller's shell.
   if (!options.env.PHOENIX_URL) delete env.PHOENIX_URL;
-  const logFile = join(options.logDir, `${options.name}.log`);
+  // One log per start (the port is free only while unused): a test repeated (--repeat-each) or
+  // restarting an app reads only what this instance printed.
+  const logFile = join(options.logDir, `${options.name}-${port}.log`);
   const args = ["node_modules/next/dist/bin/next", "start", options.dir ?? process.cwd(), "-H", "127.0.0.1"];
   const child = startProcess(process.execPath, args, env, logFile);
   const url = `http://127.0.0.1:${port}`;
