@@ -124,8 +124,9 @@ export function FeedbackButtons({ value, onVote, kind = "answer" }: Props) {
   const pressed = (vote: Vote) => value?.vote === vote;
   // "Add a comment" follows the vote the user chose, not only the saved one: shown while a
   // thumbs down is on its way (or failed, with Try again), so the Tab order does not change
-  // under a keyboard user who closes the box before the save ends.
-  const chosen = busy ? pending : failed ? failed.next : value;
+  // under a keyboard user who closes the box before the save ends. A refusal no retry can
+  // change (not this user's answer) does not invite a comment.
+  const chosen = busy ? pending : failed?.error.retryable ? failed.next : value;
   return (
     <div className="feedback" role="group" aria-label={text.group} aria-busy={busy} data-testid={`${text.prefix}-buttons`}>
       <div className="feedback-thumbs">

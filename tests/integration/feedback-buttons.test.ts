@@ -13,6 +13,7 @@ import { CHROMIUM_ARGS, chromiumExecutable } from "../e2e/support/chromium";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const UNAVAILABLE = { code: "unavailable:feedback", message: "Your feedback was not saved: Phoenix did not answer. Try again.", retryable: true };
+const FORBIDDEN = { code: "forbidden:feedback", message: "This answer belongs to another conversation or user, so it can't be rated here. Your vote was not saved.", retryable: false };
 const TOO_LONG = { code: "bad_request:comment_too_long", message: "Comments can be at most 1,000 characters. Shorten it and send again.", retryable: false };
 
 let browser: Browser;
@@ -180,6 +181,16 @@ describe("thumbs on an answer", () => {
     await page.getByTestId("feedback-submit").click();
     await until("answer", { vote: "negative", comment: "Wrong city" });
     expect(await page.getByTestId("feedback-error").count()).toBe(0);
+  });
+
+  it("a thumbs down refused for good (no Try again) offers no comment either", async () => {
+    await answerWith(FORBIDDEN);
+    await page.getByTestId("feedback-down").click();
+    await page.getByTestId("feedback-error").waitFor();
+    await page.keyboard.press("Escape");
+    expect(await page.getByTestId("feedback-comment").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Add a comment" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
   });
 
   it("names its buttons and group for screen readers", async () => {
