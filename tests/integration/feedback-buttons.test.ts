@@ -51,7 +51,7 @@ const saved = (which = "answer") => page.getByTestId(`saved-${which}`).textConte
 const answerWith = (error: object | null) => page.evaluate((e) => (window.feedback.answer = e as never), error);
 const calls = () => page.evaluate(() => window.feedback.calls);
 const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
-const focusedName = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim());
 const until = (which: string, value: unknown) =>
   expect.poll(() => saved(which)).toEqual(value);
 
@@ -72,7 +72,7 @@ describe("thumbs on an answer", () => {
     await page.getByTestId("feedback-down").focus();
     await page.keyboard.press("Enter");
     await until("answer", { vote: "negative" });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("feedback-comment");
+    await expect.poll(() => focusedTestId()).toBe("feedback-comment");
     await page.keyboard.type("Wrong city");
     expect(await page.locator(".feedback-counter").textContent()).toContain("10 / 1,000");
     await page.getByTestId("feedback-submit").click();
@@ -161,13 +161,13 @@ describe("thumbs on an answer", () => {
     // Still on its way: not pressed yet, but the Tab order is already the one it will have.
     expect(await page.getByTestId("feedback-down").getAttribute("aria-pressed")).toBe("false");
     await page.keyboard.press("Tab");
-    expect(await focusedName()).toBe("Add a comment");
+    expect(await focusedText()).toBe("Add a comment");
     await page.evaluate(() => {
       window.feedback.hold = false;
       window.feedback.release();
     });
     await until("answer", { vote: "negative" });
-    expect(await focusedName()).toBe("Add a comment");
+    expect(await focusedText()).toBe("Add a comment");
   });
 
   it("a thumbs down that failed keeps \"Add a comment\" beside Try again: the comment is a retry of the same vote", async () => {
